@@ -1,0 +1,39 @@
+# Tejun — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast lint messages check-deploy clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Development server on 127.0.0.1:8000 (TEJUN_HOST / TEJUN_PORT to change) with the demo body.
+run: $(STAMP)
+	TEJUN_DEBUG=1 $(BIN)/tejun serve
+
+# The whole suite: unit, page, API and browser tests. Set DATABASE_URL to run it on PostgreSQL.
+test: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not e2e"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r tejun -c pyproject.toml --severity-level high
+
+messages: $(STAMP)
+	cd tejun && ../$(BIN)/django-admin makemessages -l en --ignore '*/migrations/*' && ../$(BIN)/django-admin compilemessages
+
+check-deploy: $(STAMP)
+	TEJUN_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) TEJUN_ALLOWED_HOSTS=tejun.example.lg.jp \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Tejun (手順): information-security operations for local-government bodies."""

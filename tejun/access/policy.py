@@ -1,0 +1,131 @@
+"""Every permission rule, in one place. Pages, API, templates and admin all ask here.
+
+- can(user, action, obj=None): may `user` do `action` (on `obj`)?
+- visible(user, Model): the rows of Model the user may see (always scoped to the user's body).
+- transition_authority(user, obj, transition): in which capacity may the user perform a
+  workflow transition; raises Forbidden with the reason otherwise.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+
+from tejun.lib.errors import Forbidden, NotFound
+from tejun.orgs.roles import Role
+from tejun.orgs.selectors import acting_roles, principal_present
+from tejun.workflow.definitions import REQUESTER, Transition
+
+AUDIT_READERS = {Role.MANAGER, Role.SUPREME_ADMIN, Role.AUDITOR}
+PEOPLE_ADMINS = {Role.MANAGER, Role.SUPREME_ADMIN}
+STAFF_ROLES = {r.value for r in Role} - {Role.VENDOR}
+
+# action -> roles that may do it (body-wide actions, no object needed)
+ROLE_ACTIONS: dict[str, set[str]] = {
+    "audit.view": AUDIT_READERS,
+    "orgs.view_people": STAFF_ROLES,
+    "orgs.manage_people": PEOPLE_ADMINS,
+    "media.create_carry_out": STAFF_ROLES,
+    "media.view_all_carry_outs": {Role.OFFICER, Role.MANAGER, Role.SUPREME_ADMIN, Role.AUDITOR},
+}
+
+
+@dataclass(frozen=True)
+class Authority:
+    role: str             # role key, or REQUESTER
+    deputy: bool = False  # 代理 (deputy assignment) or 代決 (next role decides)
+    on_behalf_of: str = ""  # the role whose holder is absent
+
+
+def _acting(user) -> dict:
+    """acting_roles(user), computed once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cache = getattr(user, "_tejun_acting", None)
+    if cache is None:
+        cache = acting_roles(user)
+        user._tejun_acting = cache
+    return cache
+
+
+def _principal_present(user, role: str) -> bool:
+    cache = user.__dict__.setdefault("_tejun_present", {})
+    if role not in cache:
+        cache[role] = principal_present(user.body, role)
+    return cache[role]
+
+
+def roles_of(user) -> set[str]:
+    return set(_acting(user))
+
+
+def is_vendor_only(user) -> bool:
+    roles = roles_of(user)
+    return Role.VENDOR in roles and not (roles & (STAFF_ROLES - {Role.VENDOR}))
+
+
+def same_body(user, obj) -> bool:
+    return bool(getattr(user, "body_id", None)) and getattr(obj, "body_id", None) == user.body_id
+
+
+def can(user, action: str, obj: Model | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.body_id:
+        return False
+    if obj is not None and not same_body(user, obj):
+        return False
+    roles = roles_of(user)
+    if action in ROLE_ACTIONS:
+        return bool(roles & ROLE_ACTIONS[action])
+    if action == "media.view_carry_out":
+        return obj.requester_id == user.pk or can(user, "media.view_all_carry_outs")
+    if action == "media.edit_carry_out":
+        return obj.requester_id == user.pk
+    raise KeyError(f"unknown action {action!r}: add it to access.policy")
+
+
+def visible(user, model) -> QuerySet:
+    """Rows of `model` the user may see: never another body's."""
+    qs = model.objects.filter(body_id=getattr(user, "body_id", None) or -1)
+    label = model._meta.label
+    if label == "media.CarryOutRequest" and not can(user, "media.view_all_carry_outs"):
+        qs = qs.filter(requester=user)
+    if label == "audit.AuditEvent" and not can(user, "audit.view"):
+        qs = qs.none()
+    return qs
+
+
+def get_visible(user, model, pk) -> Model:
+    """One row the user may see, or NotFound (404): another body's object does not exist for them."""
+    try:
+        return visible(user, model).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("見つかりません。")) from None
+
+
+def transition_authority(user, obj, transition: Transition) -> Authority:
+    if not same_body(user, obj):
+        raise NotFound(_("見つかりません。"))
+    is_requester = obj.requester_id == user.pk
+    if transition.decision and is_requester:
+        raise Forbidden(_("自分の申請を自分で決裁することはできません。"))
+    if transition.not_requester and is_requester:
+        raise Forbidden(_("申請者以外の職員が確認してください。"))
+    roles = _acting(user)
+    for actor in transition.actors:
+        if actor == REQUESTER and is_requester:
+            return Authority(REQUESTER)
+        if actor in roles:
+            holder = roles[actor]
+            return Authority(actor, deputy=holder.deputy, on_behalf_of=actor if holder.deputy else "")
+    # 代決: the next role decides when no principal holder of the deciding role is present.
+    deciding = [a for a in transition.actors if a != REQUESTER]
+    for role in transition.deputy_roles:
+        if role in roles and deciding and not any(_principal_present(user, r) for r in deciding):
+            return Authority(role, deputy=True, on_behalf_of=deciding[0])
+    raise Forbidden(_("この操作を行う権限がありません。"))
+
+
+def forget_roles(user) -> None:
+    """Drop the per-request role cache (before a write, so absences just recorded count)."""
+    for name in ("_tejun_acting", "_tejun_present"):
+        user.__dict__.pop(name, None)

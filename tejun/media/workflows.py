@@ -1,0 +1,41 @@
+"""P-01: taking a copy of data outside needs the officer's permission."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tejun.orgs.roles import Role
+from tejun.workflow.definitions import REQUESTER, Transition, Workflow
+
+OFFICER = Role.OFFICER.value
+MANAGER = Role.MANAGER.value
+
+CARRY_OUT_WORKFLOW = Workflow(
+    states={
+        "submitted": _("申請中"),
+        "sent_back": _("差戻し"),
+        "approved": _("承認済"),
+        "rejected": _("却下"),
+        "withdrawn": _("取下げ"),
+        "taken_out": _("持出中"),
+        "returned": _("返却済（確認待ち）"),
+        "closed": _("完了"),
+    },
+    initial="submitted",
+    final=("rejected", "withdrawn", "closed"),
+    transitions=(
+        # The officer decides; when no officer is present the manager decides (代決).
+        Transition("approve", _("承認"), ("submitted",), "approved", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,)),
+        Transition("send_back", _("差戻し"), ("submitted",), "sent_back", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,), comment_required=True, style="secondary"),
+        Transition("reject", _("却下"), ("submitted",), "rejected", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,), comment_required=True, style="danger"),
+        Transition("resubmit", _("再申請"), ("sent_back",), "submitted", (REQUESTER,)),
+        Transition("withdraw", _("取下げ"), ("submitted", "sent_back", "approved"), "withdrawn", (REQUESTER,),
+                   style="danger"),
+        Transition("take_out", _("持出しを記録"), ("approved",), "taken_out", (REQUESTER,)),
+        Transition("bring_back", _("返却を記録"), ("taken_out",), "returned", (REQUESTER,)),
+        # Someone other than the requester checks that it really came back.
+        Transition("confirm_return", _("返却を確認"), ("returned",), "closed", (OFFICER, MANAGER),
+                   not_requester=True),
+    ),
+)

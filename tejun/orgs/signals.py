@@ -1,0 +1,33 @@
+"""Logins, logouts and failed logins go into the audit chain."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from tejun.audit.middleware import client_ip
+from tejun.audit.services import record
+
+from .models import User
+
+
+def _ip(request):
+    return client_ip(request) if request is not None else ""
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    record(user, "login", user, ip_address=_ip(request))
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        record(user, "logout", user, ip_address=_ip(request))
+
+
+@receiver(user_login_failed)
+def audit_failed_login(sender, credentials, request=None, **kwargs):
+    login_id = (credentials or {}).get("username") or (credentials or {}).get("login_id") or ""
+    target = User.objects.filter(login_id=login_id).first()
+    # The attempted login id is kept, never the password.
+    record(None, "login_failed", target, after={"login_id": login_id[:64]},
+           object_repr=login_id[:64], ip_address=_ip(request))

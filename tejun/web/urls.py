@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="my-tasks", permanent=False)),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change_view, name="password-change"),
+    path("tasks/", views.my_tasks_view, name="my-tasks"),
+    path("notifications/", views.notifications_view, name="notifications"),
+    path("notifications/read/", views.notifications_read_view, name="notifications-read"),
+]
