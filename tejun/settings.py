@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tejun.workflow",
     "tejun.notify",
     "tejun.media",
+    "tejun.assets",
     "tejun.web",
 ]
 

@@ -27,6 +27,11 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "orgs.manage_people": PEOPLE_ADMINS,
     "media.create_carry_out": STAFF_ROLES,
     "media.view_all_carry_outs": {Role.OFFICER, Role.MANAGER, Role.SUPREME_ADMIN, Role.AUDITOR},
+    # The register (C-3): every member of staff reads it; those who keep it edit it.
+    "assets.view": STAFF_ROLES,
+    "assets.edit": {Role.OFFICER, Role.MANAGER, Role.PROMOTER, Role.STAFF_IN_CHARGE},
+    "assets.import": {Role.OFFICER, Role.MANAGER, Role.PROMOTER, Role.STAFF_IN_CHARGE},
+    "assets.manage_scheme": {Role.MANAGER, Role.SUPREME_ADMIN, Role.PROMOTER},
 }
 
 
@@ -80,6 +85,9 @@ def can(user, action: str, obj: Model | None = None) -> bool:
         return obj.requester_id == user.pk or can(user, "media.view_all_carry_outs")
     if action == "media.edit_carry_out":
         return obj.requester_id == user.pk
+    if action == "assets.confirm":
+        # Those who keep the register, or a holder of the asset's manager post.
+        return can(user, "assets.edit") or (obj.manager_post_id is not None and obj.manager_post_id == user.post_id)
     raise KeyError(f"unknown action {action!r}: add it to access.policy")
 
 
@@ -90,6 +98,8 @@ def visible(user, model) -> QuerySet:
     if label == "media.CarryOutRequest" and not can(user, "media.view_all_carry_outs"):
         qs = qs.filter(requester=user)
     if label == "audit.AuditEvent" and not can(user, "audit.view"):
+        qs = qs.none()
+    if label == "assets.Asset" and not can(user, "assets.view"):
         qs = qs.none()
     return qs
 

@@ -103,3 +103,42 @@ def record(actor, action: str, obj: models.Model | None = None, before=None, aft
         chain.head_hash = event.hash
         chain.save(update_fields=["seq", "head_hash"])
     return event
+
+
+def record_many(actor, entries, *, body) -> int:
+    """Append many events to one body's chain at once (imports, bulk changes).
+
+    `entries` yields (action, obj, before, after). The chain is locked once and the
+    events are inserted in batches; each still has its own hash and sequence number.
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    body_id = body.pk if body is not None else None
+    actor_label = (f"{actor.full_name} ({actor.login_id})" if actor else "")[:200]
+    ip = current_ip.get()
+    count = 0
+    with transaction.atomic():
+        chain = _locked_chain(body_id or 0)
+        seq, prev = chain.seq, chain.head_hash or GENESIS
+        batch = []
+        for action, obj, before, after in entries:
+            seq += 1
+            fields = {
+                "chain_key": body_id or 0, "seq": seq, "created_at": timezone.now(),
+                "actor_id": actor.pk if actor else None, "actor_label": actor_label, "action": action,
+                "object_type": obj._meta.label, "object_id": str(obj.pk), "object_repr": str(obj)[:300],
+                "before": to_json(before), "after": to_json(after), "ip_address": ip, "prev_hash": prev,
+            }
+            fields["hash"] = prev = event_hash(**fields)
+            batch.append(AuditEvent(body_id=body_id, **fields))
+            if len(batch) >= 1000:
+                AuditEvent.objects.bulk_create(batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            AuditEvent.objects.bulk_create(batch)
+            count += len(batch)
+        if count:
+            chain.seq, chain.head_hash = seq, prev
+            chain.save(update_fields=["seq", "head_hash"])
+    return count

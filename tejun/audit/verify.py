@@ -49,11 +49,21 @@ def verify_chain(key: int) -> tuple[int, Problem | None]:
         if event_hash(**ev) != stored:
             return checked, Problem(key, ev["seq"], ev_id, "content was altered (hash mismatch)")
         prev, expected_seq = stored, expected_seq + 1
+    found = expected_seq - 1
     head = AuditChain.objects.filter(key=key).first()
-    if head and head.seq >= expected_seq:
+    if head is None:
+        if found:
+            return checked, Problem(key, 1, None, f"the chain head is missing, found {found} events")
+        return checked, None
+    if head.seq > found:
         return checked, Problem(key, expected_seq, None,
-                                f"missing: the chain head says {head.seq} events, found {expected_seq - 1}")
-    if head and head.seq == expected_seq - 1 and head.seq and head.head_hash != prev:
+                                f"missing: the chain head says {head.seq} events, found {found}")
+    if head.seq < found:
+        # Appended without going through record(): the head never moved.
+        extra = AuditEvent.objects.filter(chain_key=key, seq=head.seq + 1).values_list("id", flat=True).first()
+        return checked, Problem(key, head.seq + 1, extra,
+                                f"not recorded by the chain head (head says {head.seq} events, found {found})")
+    if head.seq and head.head_hash != prev:
         return checked, Problem(key, head.seq, None, "the last event differs from the chain head")
     return checked, None
 

@@ -23,7 +23,10 @@ def event_list(request):
         filters = {"actor_id": d["actor"].pk if d["actor"] else None, "action": d["action"],
                    "object_type": d["object_type"], "object_id": d["object_id"],
                    "date_from": d["date_from"], "date_to": d["date_to"]}
-    qs = audit_events(request.user, **filters).select_related("actor")
+    qs = audit_events(request.user, **filters)
+    if form.is_bound and not form.is_valid():
+        # A filter that could not be read must not silently widen to every event.
+        qs = qs.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(request, "audit/event_list.html", {"form": form, "page_obj": page,

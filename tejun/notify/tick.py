@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 PERIODIC_CHECKS = [
     "tejun.media.tasks.remind_overdue_carry_outs",
     "tejun.orgs.tasks.remind_password_expiry",
+    "tejun.assets.tasks.remind_asset_confirmation",
 ]
 
 

@@ -146,7 +146,11 @@ class PersonalInfoValidator:
 
 
 class PasswordHistoryValidator:
-    """Refuse the current password and the last `count` passwords kept in user.password_history."""
+    """Refuse the last `count` passwords used: the current one and the `count - 1` before it.
+
+    With count=5, after five changes the oldest of them may be used again (as "remember 5
+    passwords" works elsewhere). services.set_password keeps no more history than that.
+    """
 
     def __init__(self, count=5):
         self.count = count
@@ -155,8 +159,10 @@ class PasswordHistoryValidator:
         # Unsaved users (sign-up) have no history yet.
         if user is None or not getattr(user, "pk", None) or not hasattr(user, "password_history"):
             return
-        recent = user.password_history.order_by("-created_at")[: self.count]
-        if user.check_password(password) or any(check_password(password, old.password) for old in recent):
+        recent = user.password_history.order_by("-created_at", "-id")[: max(self.count - 1, 0)]
+        # hashers.check_password, not user.check_password: validating must never re-save the hash.
+        current = bool(getattr(user, "password", "")) and check_password(password, user.password)
+        if current or any(check_password(password, old.password) for old in recent):
             raise ValidationError(
                 _("直近%(count)d回に使用したパスワードは再利用できません。"),
                 code="password_reused",

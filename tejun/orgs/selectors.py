@@ -17,35 +17,44 @@ class Holder:
     absent: bool
 
 
-def _valid_assignments(body: Body, at: datetime) -> QuerySet[RoleAssignment]:
+def _valid_assignments(body_id: int, at: datetime) -> QuerySet[RoleAssignment]:
     day = timezone.localdate(at)
-    return RoleAssignment.objects.filter(body=body, valid_from__lte=day).filter(
+    return RoleAssignment.objects.filter(body_id=body_id, valid_from__lte=day).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )
 
 
-def absent_person_ids(body: Body, at: datetime | None = None) -> set[int]:
+def absent_person_ids(body: Body | int, at: datetime | None = None) -> set[int]:
     at = at or timezone.now()
+    body_id = body.pk if isinstance(body, Body) else body
     return set(
-        Absence.objects.filter(body=body, starts_at__lte=at, ends_at__gt=at).values_list("person_id", flat=True)
+        Absence.objects.filter(body_id=body_id, starts_at__lte=at, ends_at__gt=at).values_list("person_id", flat=True)
     )
 
 
-def _people_of(assignments) -> list[tuple[User, RoleAssignment]]:
-    """Expand assignments to (person, assignment), a post assignment meaning every active holder of the post."""
+def _people_of(assignments, by_post: dict[int, list[User]]) -> list[tuple[User, RoleAssignment]]:
+    """Expand assignments to (person, assignment), a post assignment meaning every active holder of the post.
+
+    Only active people of the assignment's own body count: an assignment naming another body's
+    person or post (inconsistent data) grants nothing.
+    """
+    pairs = []
+    for a in assignments:
+        people = [a.person] if a.person_id else by_post.get(a.post_id, [])
+        pairs.extend((p, a) for p in people if p.is_active and p.body_id == a.body_id)
+    return pairs
+
+
+def _post_holders(assignments) -> dict[int, list[User]]:
     post_ids = {a.post_id for a in assignments if a.post_id}
     by_post: dict[int, list[User]] = {}
     if post_ids:
         for person in User.objects.filter(post_id__in=post_ids, is_active=True):
             by_post.setdefault(person.post_id, []).append(person)
-    pairs = []
-    for a in assignments:
-        people = [a.person] if a.person_id else by_post.get(a.post_id, [])
-        pairs.extend((p, a) for p in people if p.is_active)
-    return pairs
+    return by_post
 
 
-def role_holders(body: Body, role: str, at: datetime | None = None) -> list[Holder]:
+def role_holders(body: Body | int, role: str, at: datetime | None = None) -> list[Holder]:
     """Who can act as `role` in `body` at `at` (default now).
 
     The principal holders who are present; when every principal is absent (or
@@ -53,10 +62,12 @@ def role_holders(body: Body, role: str, at: datetime | None = None) -> list[Hold
     last with absent=True so the caller can show who is away.
     """
     at = at or timezone.now()
-    assignments = list(_valid_assignments(body, at).filter(role=role).select_related("person"))
-    absent = absent_person_ids(body, at)
-    principals = _people_of([a for a in assignments if not a.is_deputy])
-    deputies = _people_of([a for a in assignments if a.is_deputy])
+    body_id = body.pk if isinstance(body, Body) else body
+    assignments = list(_valid_assignments(body_id, at).filter(role=role).select_related("person"))
+    absent = absent_person_ids(body_id, at)
+    by_post = _post_holders(assignments)
+    principals = _people_of([a for a in assignments if not a.is_deputy], by_post)
+    deputies = _people_of([a for a in assignments if a.is_deputy], by_post)
     seen: set[int] = set()
     present = []
     for person, _a in principals:
@@ -76,17 +87,24 @@ def role_holders(body: Body, role: str, at: datetime | None = None) -> list[Hold
     return present + away
 
 
-def principal_present(body: Body, role: str, at: datetime | None = None) -> bool:
+def principal_present(body: Body | int, role: str, at: datetime | None = None) -> bool:
     """Is any principal (not deputy) holder of `role` present? False means 代決 is allowed."""
     return any(not h.deputy and not h.absent for h in role_holders(body, role, at))
 
 
 def acting_roles(user: User, at: datetime | None = None) -> dict[str, Holder]:
-    """The roles `user` can act in now: principal roles, and deputy roles whose principals are all absent."""
-    if not user.is_authenticated or not user.body_id:
+    """The roles `user` can act in now: principal roles, and deputy roles whose principals are all absent.
+
+    Deputy roles agree with role_holders(): the deputy acts only while present and while no
+    principal holder of the role is present. Inactive people act in nothing.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.body_id or not user.is_active:
         return {}
     at = at or timezone.now()
-    mine = _valid_assignments(user.body, at).filter(Q(person=user) | Q(post_id=user.post_id, post__isnull=False))
+    own = Q(person=user)
+    if user.post_id:
+        own |= Q(post_id=user.post_id, post__body_id=user.body_id)
+    mine = _valid_assignments(user.body_id, at).filter(own)
     result: dict[str, Holder] = {}
     deputy_roles = set()
     for a in mine:
@@ -94,8 +112,8 @@ def acting_roles(user: User, at: datetime | None = None) -> dict[str, Holder]:
             deputy_roles.add(a.role)
         else:
             result[a.role] = Holder(user, a.role, deputy=False, absent=False)
-    for role in deputy_roles - result.keys():
-        if not principal_present(user.body, role, at):
+    for role in sorted(deputy_roles - result.keys()):
+        if any(h.deputy and h.person.pk == user.pk for h in role_holders(user.body_id, role, at)):
             result[role] = Holder(user, role, deputy=True, absent=False)
     return result
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,18 +33,27 @@ def password_expires_on(user: User):
 
 
 def set_password(user: User, new_password: str, *, actor: User | None = None) -> None:
-    """Validate against every rule (length, common list, birth date, name, last five) and set."""
+    """Validate against every rule (length, common list, birth date, name, last five) and set.
+
+    A password set by someone else (an administrator) is temporary: password_changed_at is
+    cleared so the owner must choose their own at the next login (P-07: never disclose).
+    """
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as e:
         raise InvalidInput(_("パスワードが規則に合いません。"), fields={"new_password": list(e.messages)}) from None
+    by_self = actor is None or actor.pk == user.pk
     with transaction.atomic():
         if user.password and user.has_usable_password():
             PasswordHistory.objects.create(user=user, password=user.password)
+        # Keep only the hashes the history rule needs; older ones serve nothing.
+        keep = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-id")
+        keep = list(keep.values_list("pk", flat=True)[: settings.PASSWORD_HISTORY_COUNT])
+        PasswordHistory.objects.filter(user=user).exclude(pk__in=keep).delete()
         user.set_password(new_password)
-        user.password_changed_at = timezone.now()
+        user.password_changed_at = timezone.now() if by_self else None
         user.save(update_fields=["password", "password_changed_at"])
-        record(actor or user, "password_change", user, after={"by_self": actor is None or actor == user})
+        record(actor or user, "password_change", user, after={"by_self": by_self})
 
 
 def change_own_password(user: User, *, old_password: str, new_password: str) -> None:

@@ -1,0 +1,1 @@
+from tests.media.helpers import _web_test_settings  # noqa: F401
