@@ -17,6 +17,13 @@ def _japanese(settings):
     settings.LANGUAGE_CODE = "ja"
     # Fast hashing keeps the suite quick; the algorithms themselves are Django's, not ours.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP; production's HTTPS redirect is checked by `make check-deploy`.
+    settings.SECURE_SSL_REDIRECT = False
+    # Production serves hashed files after collectstatic; tests read the sources.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ class LockedOut(DomainError):
     code = "locked_out"
 
 
-class TokenRequestSerializer(StrictFields, serializers.Serializer):
+class LoginSerializer(StrictFields, serializers.Serializer):
     login_id = serializers.CharField(max_length=64)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True,
                                      style={"input_type": "password"})
@@ -39,25 +39,28 @@ class TokenSerializer(serializers.Serializer):
 class TokenView(APIView):
     """POST: log in and get the user's token. DELETE: discard the token (log out everywhere it is used)."""
 
+    def _logging_in(self) -> bool:
+        return getattr(getattr(self, "request", None), "method", None) == "POST"
+
     def get_authenticators(self):
         # Logging in needs no authentication (and so no CSRF token); discarding a token does.
-        if self.request.method == "POST":
+        if self._logging_in():
             return []
         return super().get_authenticators()
 
     def get_permissions(self):
-        if self.request.method == "POST":
+        if self._logging_in():
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
-    @extend_schema(request=TokenRequestSerializer, auth=[], responses={
+    @extend_schema(request=LoginSerializer, auth=[], responses={
         200: TokenSerializer,
         400: OpenApiResponse(description=_("ログインIDまたはパスワードが正しくありません。")),
         403: OpenApiResponse(description=_("団体に属していない、またはパスワードの有効期間が過ぎています。")),
         429: OpenApiResponse(description=_("ログインの失敗が続いたため、一時的にロックされています。")),
     })
     def post(self, request):
-        s = TokenRequestSerializer(data=request.data)
+        s = LoginSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         django_request = request._request  # axes keeps its state on the Django request
         user = authenticate(django_request, username=s.validated_data["login_id"],

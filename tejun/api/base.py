@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers
 
+from tejun.access.policy import forget_roles
 from tejun.orgs.services import password_expired
 
 
@@ -15,6 +16,9 @@ class BodyMember(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated and user.body_id):
             return False
+        # Roles are cached on the user object for one request. A client authenticated with
+        # force_authenticate (tests) reuses one object across requests: start each request afresh.
+        forget_roles(user)
         if password_expired(user):
             self.message = _("パスワードの有効期間が過ぎています。画面からパスワードを変更してください。")
             return False

@@ -65,6 +65,9 @@ def exception_handler(exc, context):
         # Always 401 with a WWW-Authenticate header, whichever authentication class came first.
         return _error(401, "not_authenticated", _("ログインしてください。"),
                       headers={"WWW-Authenticate": AUTHENTICATE_HEADER})
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # A session (page) user writing without the CSRF token; token clients never need one.
+        return _error(403, "csrf_failed", _("CSRFトークンがありません。画面を再読み込みしてからやり直してください。"))
     if isinstance(exc, exceptions.PermissionDenied):
         return _error(403, "forbidden", exc.detail if exc.detail != exceptions.PermissionDenied.default_detail
                       else _("この操作を行う権限がありません。"))

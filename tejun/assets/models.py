@@ -152,3 +152,46 @@ class Asset(models.Model):
     @property
     def levels(self) -> list[ClassificationLevel]:
         return [self.confidentiality, self.integrity, self.availability]
+
+
+class ImportBatch(models.Model):
+    """One uploaded Excel file of the register: checked on upload, committed all-or-nothing."""
+
+    class Mode(models.TextChoices):
+        CREATE = "create", _("新規登録のみ")
+        UPDATE = "update", _("管理番号が一致する資産を更新する")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("受付")
+        VALIDATED = "validated", _("確認済（登録待ち）")
+        COMMITTED = "committed", _("登録済")
+        FAILED = "failed", _("エラーあり")
+
+    body = models.ForeignKey("orgs.Body", on_delete=models.PROTECT, related_name="asset_imports",
+                             verbose_name=_("団体"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("取込者"))
+    file_name = models.CharField(_("ファイル名"), max_length=255)
+    content = models.BinaryField(_("ファイルの内容"), editable=False)
+    mode = models.CharField(_("取込方法"), max_length=10, choices=Mode.choices, default=Mode.CREATE)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("行数"), default=0)
+    create_count = models.PositiveIntegerField(_("新規"), default=0)
+    update_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("変更なし"), default=0)
+    error_count = models.PositiveIntegerField(_("エラー"), default=0)
+    errors = models.JSONField(_("エラー"), default=list, blank=True)
+    preview = models.JSONField(_("プレビュー"), default=list, blank=True)
+    created_at = models.DateTimeField(_("取込日時"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("登録日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("情報資産の取込み")
+        verbose_name_plural = _("情報資産の取込み")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("assets:import-preview", args=[self.pk])

@@ -1,24 +1,31 @@
 """Reads of the register shared by the pages, the API and the exports."""
 
+import unicodedata
 from dataclasses import dataclass, fields
+from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from tejun.access.policy import get_visible, visible
+from tejun.access.policy import can, get_visible, visible
 
-from .models import Asset
+from .models import Asset, RegisterSettings
 
 SORTS = {
     "number": "number", "-number": "-number", "name": "name", "-name": "-name",
     "department": "department", "-department": "-department",
+    "form": "form", "-form": "-form", "location": "location", "-location": "-location",
     "confidentiality": "confidentiality__rank", "-confidentiality": "-confidentiality__rank",
     "integrity": "integrity__rank", "-integrity": "-integrity__rank",
     "availability": "availability__rank", "-availability": "-availability__rank",
+    "manager_post": "manager_post__order", "-manager_post": "-manager_post__order",
     "expires_on": "expires_on", "-expires_on": "-expires_on",
     "confirmed_on": "confirmed_on", "-confirmed_on": "-confirmed_on",
     "updated_at": "updated_at", "-updated_at": "-updated_at",
 }
 FLAGS = ("has_personal_info", "has_sensitive_personal_info", "has_specific_personal_info")
+TRUE_FALSE = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+HISTORY_LIMIT = 200
 
 
 @dataclass
@@ -32,12 +39,13 @@ class AssetFilter:
     availability: str = ""
     confidentiality_min: int | None = None  # "機密性2以上" → 2
     form: str = ""
-    network_layer: str = ""
+    network_layer: str = ""     # "none" for 該当なし (the empty value means "any")
     status: str = "in_use"      # "" for all
     has_personal_info: bool | None = None
     has_sensitive_personal_info: bool | None = None
     has_specific_personal_info: bool | None = None
     manager_post: int | None = None
+    due: bool = False           # due for the periodic confirmation (the body's cycle)
     sort: str = "number"
 
     @classmethod
@@ -47,11 +55,14 @@ class AssetFilter:
         for field in fields(cls):
             if field.name not in params:
                 continue
-            raw = (params.get(field.name) or "").strip()
+            raw = params.get(field.name)
+            raw = raw.strip() if isinstance(raw, str) else ""
             if field.name in FLAGS:
-                setattr(f, field.name, {"1": True, "true": True, "0": False, "false": False}.get(raw.lower()))
+                setattr(f, field.name, TRUE_FALSE.get(raw.lower()))
+            elif field.name == "due":
+                f.due = TRUE_FALSE.get(raw.lower()) is True
             elif field.name in ("confidentiality_min", "manager_post"):
-                setattr(f, field.name, int(raw) if raw.isdigit() else None)
+                setattr(f, field.name, int(raw) if raw.isdigit() and len(raw) < 10 else None)
             else:
                 setattr(f, field.name, raw[:200])
         if f.sort not in SORTS:
@@ -64,14 +75,52 @@ class AssetFilter:
         return {k: ("1" if v is True else "0" if v is False else v) for k, v in self.__dict__.items()
                 if v != getattr(default, k) and v is not None}
 
+    @property
+    def is_filtered(self) -> bool:
+        return any(k != "sort" for k in self.as_query())
 
-def asset_list(user, flt: AssetFilter | None = None) -> QuerySet[Asset]:
+
+def months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    # Clamp the day: 3/31 minus one month is 2/28 (or 29).
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def confirmation_cutoff(body_id, today: date | None = None) -> date:
+    """Assets last confirmed (or, never confirmed, registered) on or before this day are due."""
+    months = (RegisterSettings.objects.filter(body_id=body_id).values_list("confirmation_months", flat=True)
+              .first()) or RegisterSettings._meta.get_field("confirmation_months").default
+    return months_before(today or timezone.localdate(), months)
+
+
+def due_q(cutoff: date) -> Q:
+    return Q(status=Asset.Status.IN_USE) & (
+        Q(confirmed_on__lte=cutoff) | Q(confirmed_on__isnull=True, created_at__date__lte=cutoff))
+
+
+def _variants(word: str) -> set[str]:
+    """The word as typed and in NFKC form, so "ＮＡＳ" finds "NAS" and "ｶｲｷﾞ" finds "カイギ"."""
+    return {word, unicodedata.normalize("NFKC", word)}
+
+
+def asset_list(user, flt: AssetFilter | None = None, *, cutoff: date | None = None) -> QuerySet[Asset]:
+    """The visible assets matching the filter. `cutoff` (confirmation_cutoff) saves a query when known."""
     flt = flt or AssetFilter()
     qs = visible(user, Asset).select_related("confidentiality", "integrity", "availability", "manager_post")
     if flt.q:
         for word in flt.q.split()[:5]:  # every word must match somewhere (全角スペース splits too)
-            qs = qs.filter(Q(name__icontains=word) | Q(department__icontains=word) | Q(business__icontains=word)
-                           | Q(location__icontains=word) | Q(number__icontains=word))
+            match = Q()
+            for w in _variants(word):
+                match |= (Q(name__icontains=w) | Q(department__icontains=w) | Q(business__icontains=w)
+                          | Q(location__icontains=w) | Q(number__icontains=w))
+            qs = qs.filter(match)
     if flt.department:
         qs = qs.filter(department=flt.department)
     for axis in ("confidentiality", "integrity", "availability"):
@@ -83,7 +132,7 @@ def asset_list(user, flt: AssetFilter | None = None) -> QuerySet[Asset]:
     if flt.form:
         qs = qs.filter(form=flt.form)
     if flt.network_layer:
-        qs = qs.filter(network_layer=flt.network_layer)
+        qs = qs.filter(network_layer="" if flt.network_layer == "none" else flt.network_layer)
     if flt.status:
         qs = qs.filter(status=flt.status)
     for flag in FLAGS:
@@ -92,6 +141,8 @@ def asset_list(user, flt: AssetFilter | None = None) -> QuerySet[Asset]:
             qs = qs.filter(**{flag: value})
     if flt.manager_post:
         qs = qs.filter(manager_post_id=flt.manager_post)
+    if flt.due:
+        qs = qs.filter(due_q(cutoff or confirmation_cutoff(getattr(user, "body_id", None))))
     return qs.order_by(SORTS[flt.sort], "id")
 
 
@@ -101,3 +152,25 @@ def asset_get(user, pk) -> Asset:
 
 def departments(user) -> list[str]:
     return list(visible(user, Asset).order_by("department").values_list("department", flat=True).distinct())
+
+
+def is_due(asset: Asset, cutoff: date) -> bool:
+    if asset.status != Asset.Status.IN_USE:
+        return False
+    last = asset.confirmed_on or timezone.localdate(asset.created_at)
+    return last <= cutoff
+
+
+def asset_history(user, asset: Asset):
+    """The audit events of one asset, newest first, for whoever may see the asset.
+
+    The audit page is for the audit readers only, but an asset's own history belongs to the
+    asset: anyone who can see the asset (same body, assets.view) sees what happened to it.
+    """
+    from tejun.audit.models import AuditEvent
+
+    if asset.body_id != getattr(user, "body_id", None) or not can(user, "assets.view"):
+        return AuditEvent.objects.none()
+    return (AuditEvent.objects.filter(body_id=asset.body_id, object_type=Asset._meta.label,
+                                      object_id=str(asset.pk))
+            .order_by("-created_at", "-id")[:HISTORY_LIMIT])

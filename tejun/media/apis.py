@@ -1,20 +1,29 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tejun.api.base import BodyMember
+from tejun.access.policy import can
+from tejun.api.base import BodyMember, StrictFields
+from tejun.lib.errors import Forbidden, NotFound, WrongState
 from tejun.workflow.engine import available_transitions, perform
 
 from . import selectors, services
 from .models import CarryOutRequest, Confidentiality
 
+WORKFLOW = CarryOutRequest.workflow
 
-class CarryOutSerializer(serializers.ModelSerializer):
+
+class CarryOutSerializer(StrictFields, serializers.ModelSerializer):
     requester = serializers.CharField(source="requester.full_name", read_only=True)
     state_label = serializers.CharField(read_only=True)
-    available_transitions = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField(
+        help_text=gettext_lazy("この利用者がいま行える操作: POST /carry-outs/{id}/{操作}/"))
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices)
+    # The model's TextField has no limit; the API keeps a request to a sensible size.
+    purpose = serializers.CharField(max_length=2000)
 
     class Meta:
         model = CarryOutRequest
@@ -25,24 +34,38 @@ class CarryOutSerializer(serializers.ModelSerializer):
         read_only_fields = ["number", "state", "taken_out_at", "returned_at", "return_confirmed_at", "created_at"]
 
     def get_available_transitions(self, obj) -> list[str]:
+        # request.user, the same object for every row: access.policy caches its acting roles on it.
         return [t.name for t, _a in available_transitions(self.context["request"].user, obj)]
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class CarryOutFilter(serializers.Serializer):
+    state = serializers.ChoiceField(choices=list(WORKFLOW.states.items()), required=False)
+    q = serializers.CharField(required=False, max_length=100, help_text=gettext_lazy("申請番号・データ・持出し先で検索"))
+
+
+class TransitionInputSerializer(StrictFields, serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     deputy_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class CarryOutViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """P-01 carry-out requests. Each transition is `POST /carry-outs/{id}/{transition}/`."""
+@extend_schema_view(list=extend_schema(parameters=[CarryOutFilter]))
+class CarryOutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """P-01 carry-out requests. Each transition is `POST /carry-outs/{id}/{transition}/`.
+
+    PATCH corrects a request that was sent back (差戻し); there is no PUT and no DELETE (withdraw instead).
+    """
 
     permission_classes = [BodyMember]
     serializer_class = CarryOutSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        p = self.request.query_params
-        return selectors.carry_out_list(self.request.user, state=p.get("state", ""), q=p.get("q", ""))
+        if getattr(self, "swagger_fake_view", False):
+            return CarryOutRequest.objects.none()
+        f = CarryOutFilter(data={k: v for k, v in self.request.query_params.items() if k in ("state", "q")})
+        f.is_valid(raise_exception=True)
+        return selectors.carry_out_list(self.request.user, state=f.validated_data.get("state", ""),
+                                        q=f.validated_data.get("q", ""))
 
     def get_object(self):
         return selectors.carry_out_get(self.request.user, self.kwargs["pk"])
@@ -55,22 +78,28 @@ class CarryOutViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
     def partial_update(self, request, *args, **kwargs):
         obj = self.get_object()
+        # Who and when before what: the service checks again under the row lock.
+        if not can(request.user, "media.edit_carry_out", obj):
+            raise Forbidden(_("この申請を修正できるのは申請者だけです。"))
+        if obj.state != "sent_back":
+            raise WrongState(_("差戻しされた申請だけ修正できます。"))
         s = self.get_serializer(obj, data=request.data, partial=True)
         s.is_valid(raise_exception=True)
         obj = services.update_carry_out(obj, actor=request.user, **s.validated_data)
         return Response(self.get_serializer(obj).data)
 
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
     @extend_schema(
+        operation_id="carry_outs_transition",
+        summary=gettext_lazy("状態を進める（承認・差戻し・却下・再申請・取下げ・持出し・返却・返却確認）"),
         request=TransitionInputSerializer, responses=CarryOutSerializer,
         parameters=[OpenApiParameter("transition", str, OpenApiParameter.PATH,
-                                     enum=[t.name for t in CarryOutRequest.workflow.transitions])],
+                                     enum=[t.name for t in WORKFLOW.transitions])],
     )
     @action(detail=True, methods=["post"], url_path=r"(?P<transition>[a-z_]+)")
     def transition(self, request, pk=None, transition=None):
         obj = self.get_object()
+        if WORKFLOW.get(transition) is None:
+            raise NotFound(_("この操作はありません: %(name)s") % {"name": transition})
         s = TransitionInputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         obj = perform(obj, transition, request.user, comment=s.validated_data["comment"],

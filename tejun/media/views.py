@@ -56,6 +56,12 @@ def carry_out_new(request):
 @login_required
 def carry_out_edit(request, pk):
     obj = _get(request, pk)
+    if not can(request.user, "media.edit_carry_out", obj):
+        return render(request, "web/forbidden.html",
+                      {"message": _("この申請を修正できるのは申請者だけです。")}, status=403)
+    if obj.state != "sent_back":
+        messages.error(request, _("差戻しされた申請だけ修正できます。"))
+        return redirect(obj)
     form = CarryOutForm(request.POST or None, instance=None if request.method == "POST" else obj)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -101,6 +102,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.full_name or self.login_id
 
+    def clean(self):
+        super().clean()
+        if self.post_id and self.post.body_id != self.body_id:
+            raise ValidationError({"post": _("この団体の役職ではありません。")})
+
     def get_full_name(self):
         return self.full_name
 
@@ -148,16 +154,29 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=(Q(person__isnull=False, post__isnull=True) | Q(person__isnull=True, post__isnull=False)),
                 name="role_assignment_person_xor_post",
+                violation_error_message=_("職員か役職のどちらか一方を指定してください。"),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="role_assignment_period_order",
+                violation_error_message=_("終了日は開始日以降にしてください。"),
             ),
         ]
 
     def __str__(self):
         holder = self.person or self.post
         return f"{self.get_role_display()}: {holder}"
+
+    def clean(self):
+        """The person or post must belong to the assignment's body (the admin and imports call this)."""
+        super().clean()
+        errors = {}
+        if self.body_id and self.person_id and self.person.body_id != self.body_id:
+            errors["person"] = _("この団体の職員ではありません。")
+        if self.body_id and self.post_id and self.post.body_id != self.body_id:
+            errors["post"] = _("この団体の役職ではありません。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Absence(models.Model):
@@ -174,8 +193,14 @@ class Absence(models.Model):
         verbose_name_plural = _("不在")
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="absence_period_order"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="absence_period_order",
+                                   violation_error_message=_("終了は開始より後にしてください。")),
         ]
 
     def __str__(self):
         return f"{self.person} {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
+
+    def clean(self):
+        super().clean()
+        if self.body_id and self.person_id and self.person.body_id != self.body_id:
+            raise ValidationError({"person": _("この団体の職員ではありません。")})

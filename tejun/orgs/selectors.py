@@ -98,23 +98,37 @@ def acting_roles(user: User, at: datetime | None = None) -> dict[str, Holder]:
     Deputy roles agree with role_holders(): the deputy acts only while present and while no
     principal holder of the role is present. Inactive people act in nothing.
     """
-    if not getattr(user, "is_authenticated", False) or not user.body_id or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not user.body_id:
         return {}
+    return acting_roles_of_people(user.body_id, [user], at)[user.pk]
+
+
+def acting_roles_of_people(body: Body | int, people, at: datetime | None = None) -> dict[int, dict[str, Holder]]:
+    """acting_roles() for many people of one body (person pk -> roles), in a bounded number of queries:
+    one for the assignments, and role_holders() once per deputy role involved."""
     at = at or timezone.now()
-    own = Q(person=user)
-    if user.post_id:
-        own |= Q(post_id=user.post_id, post__body_id=user.body_id)
-    mine = _valid_assignments(user.body_id, at).filter(own)
-    result: dict[str, Holder] = {}
-    deputy_roles = set()
-    for a in mine:
-        if a.is_deputy:
-            deputy_roles.add(a.role)
-        else:
-            result[a.role] = Holder(user, a.role, deputy=False, absent=False)
-    for role in sorted(deputy_roles - result.keys()):
-        if any(h.deputy and h.person.pk == user.pk for h in role_holders(user.body_id, role, at)):
-            result[role] = Holder(user, role, deputy=True, absent=False)
+    body_id = body.pk if isinstance(body, Body) else body
+    result: dict[int, dict[str, Holder]] = {p.pk: {} for p in people}
+    people = [p for p in people if p.is_active and p.body_id == body_id]
+    if not people:
+        return result
+    own = Q(person_id__in=[p.pk for p in people])
+    post_ids = {p.post_id for p in people if p.post_id}
+    if post_ids:
+        own |= Q(post_id__in=post_ids, post__body_id=body_id)
+    assignments = list(_valid_assignments(body_id, at).filter(own))
+    deputies_now: dict[str, set[int]] = {}
+    for person in people:
+        mine = [a for a in assignments if a.person_id == person.pk or (person.post_id and a.post_id == person.post_id)]
+        roles = result[person.pk]
+        for a in mine:
+            if not a.is_deputy:
+                roles[a.role] = Holder(person, a.role, deputy=False, absent=False)
+        for role in sorted({a.role for a in mine if a.is_deputy} - roles.keys()):
+            if role not in deputies_now:
+                deputies_now[role] = {h.person.pk for h in role_holders(body_id, role, at) if h.deputy}
+            if person.pk in deputies_now[role]:
+                roles[role] = Holder(person, role, deputy=True, absent=False)
     return result
 
 

@@ -28,6 +28,9 @@ def audit_logout(sender, request, user, **kwargs):
 def audit_failed_login(sender, credentials, request=None, **kwargs):
     login_id = (credentials or {}).get("username") or (credentials or {}).get("login_id") or ""
     target = User.objects.filter(login_id=login_id).first()
-    # The attempted login id is kept, never the password.
-    record(None, "login_failed", target, after={"login_id": login_id[:64]},
-           object_repr=login_id[:64], ip_address=_ip(request))
+    # The attempted login id is kept, never the password. django-axes (whose receiver runs first)
+    # marks the request when this failure locks the login id or the id was already locked.
+    after = {"login_id": login_id[:64]}
+    if getattr(request, "axes_locked_out", False):
+        after["locked_out"] = True
+    record(None, "login_failed", target, after=after, object_repr=login_id[:64], ip_address=_ip(request))

@@ -102,7 +102,7 @@ def available_transitions(user, obj) -> list[tuple[Transition, Authority]]:
 
 def history(obj):
     ct = ContentType.objects.get_for_model(type(obj))
-    return TransitionLog.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")
+    return TransitionLog.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor", "actor__post")
 
 
 def next_actors(obj) -> set:

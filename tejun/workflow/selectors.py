@@ -27,12 +27,16 @@ def my_tasks(user, limit_per_kind: int = 50) -> list[dict]:
         cond = Q(state__in=by_role) | Q(state__in=by_requester, requester=user)
         if not by_role and not by_requester:
             continue
-        qs = visible(user, model).filter(cond).select_related(*select_related).order_by("created_at")
-        items = []
-        for obj in qs[: limit_per_kind * 2]:
+        qs = visible(user, model).filter(cond).select_related(*select_related).order_by("created_at", "pk")
+        # The permission check is per object (separation of duties, 代決), so every candidate is checked
+        # for an honest count; only the first `limit_per_kind` are kept for display. No query per row.
+        items, count = [], 0
+        for obj in qs.iterator(chunk_size=500):
             actions = available_transitions(user, obj)
             if actions:
-                items.append({"object": obj, "actions": [t for t, _a in actions]})
-        if items:
-            groups.append({"title": title, "items": items[:limit_per_kind], "count": len(items)})
+                count += 1
+                if len(items) < limit_per_kind:
+                    items.append({"object": obj, "actions": [t for t, _a in actions]})
+        if count:
+            groups.append({"title": title, "items": items, "count": count})
     return groups

@@ -125,6 +125,16 @@ def test_database_refuses_delete(chains):
     assert AuditEvent.objects.filter(pk=ev.pk).exists()
 
 
+def test_deleting_the_whole_log_is_refused(chains):
+    count = AuditEvent.objects.count()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw("DELETE FROM audit_auditevent")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            _raw("TRUNCATE audit_auditevent")
+    assert AuditEvent.objects.count() == count
+
+
 def test_orm_update_and_delete_are_refused_too(chains):
     ev = chains[0][0]
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -181,7 +191,7 @@ def test_deleted_middle_event_is_reported_missing(chains, body, other_body):
     assert _raw("DELETE FROM audit_auditevent WHERE id = %s", [ours[1].pk]) == 1
     with pytest.raises(CommandError) as exc:
         call_command("audit", "verify", "--body", str(body.pk))
-    assert f"seq 2" in str(exc.value) and "missing" in str(exc.value)
+    assert f"chain {body.pk}, seq 2" in str(exc.value) and "missing" in str(exc.value)
     assert f"id {ours[2].pk}" in str(exc.value)  # the next event still present is named
     call_command("audit", "verify", "--body", str(other_body.pk))
 

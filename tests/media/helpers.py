@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from tejun.media.services import create_carry_out
@@ -29,10 +28,3 @@ def carry_out_fields(**overrides) -> dict:
 def new_carry_out(actor, **overrides):
     return create_carry_out(actor=actor, **carry_out_fields(**overrides))
 
-
-@pytest.fixture(autouse=True)
-def _web_test_settings(settings):
-    """Pages as in development: plain HTTP (production redirects to HTTPS), static files without a manifest."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -265,3 +265,28 @@ def test_role_holders_query_count_does_not_grow_with_people(body, django_assert_
         UserFactory(body=body, post=post)
     with django_assert_max_num_queries(3):
         assert len(role_holders(body, Role.STAFF)) == 20
+
+
+def test_acting_roles_of_people_agrees_with_acting_roles(body, officer, staff_in_charge, staff, make_absent,
+                                                         django_assert_max_num_queries):
+    from tejun.orgs.selectors import acting_roles_of_people
+
+    post = PostFactory(body=body)
+    RoleAssignment.objects.create(body=body, role=Role.PROMOTER, post=post)
+    staff.post = post
+    staff.save()
+    give_role(staff_in_charge, Role.OFFICER, deputy=True)
+    gone = UserFactory(body=body, post=post, is_active=False)
+    people = [officer, staff_in_charge, staff, gone]
+
+    def one_by_one():
+        return {p.pk: acting_roles(p) for p in people}
+
+    assert acting_roles_of_people(body, people) == one_by_one()
+    make_absent(officer)
+    with django_assert_max_num_queries(1 + 3):
+        many = acting_roles_of_people(body, people)
+    assert many == one_by_one()
+    assert many[staff_in_charge.pk][Role.OFFICER].deputy
+    assert set(many[staff.pk]) == {Role.STAFF, Role.PROMOTER}
+    assert many[gone.pk] == {}

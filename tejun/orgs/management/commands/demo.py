@@ -13,19 +13,33 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="only when the database has no body yet")
 
     def handle(self, *args, if_empty=False, **options):
-        from tejun.orgs.models import Body
+        from tejun.orgs.models import Body, User
+        from tejun.orgs.selectors import acting_roles
 
         if if_empty and Body.objects.exists():
             return
         # Known passwords only in debug mode; otherwise random ones that are never shown.
         password = DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(24)
         created = create_demo(password)
+        if created is not None:  # the demo register, only for the body just made
+            from tejun.assets.demo import create_demo_assets
+
+            create_demo_assets(created)
         self.stdout.write(f"{DEMO_BODY}: {'created / 作成しました' if created else 'already exists / 作成済みです'}")
-        if created is None and not demo_exists():
+        if not demo_exists():
             return
         self.stdout.write("demo logins / デモ用ログインID:")
-        for login_id, name, _f, post, roles in PEOPLE:
-            self.stdout.write(f"  {login_id:10} {name} ({post or '-'}; {', '.join(str(r.value) for r in roles)})")
+        people = User.objects.filter(body__name=DEMO_BODY).select_related("post").in_bulk(
+            [login_id for login_id, *_rest in PEOPLE], field_name="login_id")
+        for login_id, name, _f, _post, _roles in PEOPLE:
+            person = people.get(login_id)
+            if person is None:
+                continue
+            # The roles the person acts in now, those held through the post included; (代理) marks deputies.
+            roles = acting_roles(person)
+            listed = ", ".join(f"{role}{'(代理)' if roles[role].deputy else ''}" for role in sorted(roles))
+            post = person.post.name if person.post else "-"
+            self.stdout.write(f"  {login_id:10} {person.full_name or name} ({post}; {listed or '-'})")
         if settings.DEBUG:
             self.stdout.write(f"  password / パスワード: {DEMO_PASSWORD}")
         else:
