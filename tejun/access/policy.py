@@ -54,7 +54,10 @@ def _acting(user) -> dict:
 
 
 def _principal_present(user, role: str) -> bool:
-    cache = user.__dict__.setdefault("_tejun_present", {})
+    cache = getattr(user, "_tejun_present", None)
+    if cache is None:
+        cache = {}
+        user._tejun_present = cache
     if role not in cache:
         cache[role] = principal_present(user.body, role)
     return cache[role]
@@ -137,5 +140,7 @@ def transition_authority(user, obj, transition: Transition) -> Authority:
 
 def forget_roles(user) -> None:
     """Drop the per-request role cache (before a write, so absences just recorded count)."""
+    # getattr/delattr, not __dict__: request.user is a lazy wrapper that forwards attributes.
     for name in ("_tejun_acting", "_tejun_present"):
-        user.__dict__.pop(name, None)
+        if getattr(user, name, None) is not None:
+            delattr(user, name)

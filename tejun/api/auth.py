@@ -9,6 +9,7 @@ Django request nor our `login_id` field name, and it would not audit the login.
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
@@ -55,9 +56,9 @@ class TokenView(APIView):
 
     @extend_schema(request=LoginSerializer, auth=[], responses={
         200: TokenSerializer,
-        400: OpenApiResponse(description=_("ログインIDまたはパスワードが正しくありません。")),
-        403: OpenApiResponse(description=_("団体に属していない、またはパスワードの有効期間が過ぎています。")),
-        429: OpenApiResponse(description=_("ログインの失敗が続いたため、一時的にロックされています。")),
+        400: OpenApiResponse(description=gettext_lazy("ログインIDまたはパスワードが正しくありません。")),
+        403: OpenApiResponse(description=gettext_lazy("団体に属していない、またはパスワードの有効期間が過ぎています。")),
+        429: OpenApiResponse(description=gettext_lazy("ログインの失敗が続いたため、一時的にロックされています。")),
     })
     def post(self, request):
         s = LoginSerializer(data=request.data)

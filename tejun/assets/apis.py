@@ -40,6 +40,8 @@ class LevelCodeField(serializers.CharField):
 
 
 class AssetSerializer(StrictFields, serializers.Serializer):
+    """One row of the 重要性分類一覧表. Levels are codes of the active scheme; unknown fields are refused."""
+
     id = serializers.IntegerField(read_only=True)
     number = serializers.CharField(required=False, allow_blank=True, max_length=30,
                                    help_text=_("管理番号。登録時に省略すると IA-00001 の形式で採番します。"))
@@ -90,6 +92,8 @@ class AssetSerializer(StrictFields, serializers.Serializer):
 
 
 class DisposeInputSerializer(StrictFields, serializers.Serializer):
+    """What was done to dispose of the asset (optional)."""
+
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000,
                                  help_text=_("廃棄の記録（方法・日付など）"))
 

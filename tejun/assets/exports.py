@@ -12,8 +12,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -42,6 +41,9 @@ NETWORK_TEXT = {Asset.NetworkLayer.MYNUMBER: "マイナンバー利用事務系"
                 Asset.NetworkLayer.INTERNET: "インターネット接続系"}
 STATUS_TEXT = {Asset.Status.IN_USE: "使用中", Asset.Status.DISPOSED: "廃棄済"}
 FLAG_MARK = "○"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,6 @@ _VALUES_FIELDS = ("number", "department", "name", "business", "form", "location"
                   "note")
 
 
-def _clean_text(value: str) -> str:
-    # Characters XML cannot hold (control characters) cannot go into a cell at all.
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
 def _row_values(values: tuple) -> list:
     """One asset (a values_list tuple in COLUMNS order) as the cells a clerk would write."""
     out = []
@@ -107,7 +104,7 @@ def _row_values(values: tuple) -> list:
         elif kind == "flag":
             out.append(FLAG_MARK if value else None)
         elif kind in ("text", "level", "post"):
-            out.append(_clean_text(value) if value else None)
+            out.append(value or None)
         else:  # years (int or None), date (date or None)
             out.append(value)
     return out
@@ -162,14 +159,19 @@ def export_filename(body, ext: str, today: date | None = None) -> str:
     return f"{TITLE}_{body.name}_{today:%Y%m%d}.{ext}"
 
 
-def export_workbook(user, flt: AssetFilter) -> tuple[Workbook, int]:
-    """The filtered register as 重要性分類一覧表 (write_only). Returns the workbook and the row count."""
+def export_workbook(user, flt: AssetFilter, fileobj=None) -> tuple[xlsx.StreamingWorkbook, int]:
+    """The filtered register as 重要性分類一覧表, streamed. Returns the workbook (to close or send) and the row count.
+
+    The data sheet comes first and starts with the header row; the title, body and date are in the
+    workbook properties and on the 出力情報 sheet, so the file imports back as it is.
+    """
     _check_view(user)
     body = user.body
     today = timezone.localdate()
-    wb = xlsx.new_workbook(title=f"{TITLE}（{body.name}）", creator=f"Tejun: {user.full_name}")
-    wb.properties.subject = f"{to_wareki(today)}現在"
-    wb.properties.description = describe_filter(flt)
+    conditions = describe_filter(flt)
+    properties = {"title": f"{TITLE}（{body.name}）", "subject": f"{to_wareki(today)}現在",
+                  "description": conditions, "creator": f"Tejun: {user.full_name}"}
+    wb = xlsx.StreamingWorkbook(fileobj, **properties) if fileobj is not None else xlsx.new_workbook(**properties)
     count = xlsx.write_sheet(wb, DATA_SHEET, HEADERS, register_rows(asset_list(user, flt)),
                              widths=[c.width for c in COLUMNS])
     xlsx.write_key_values(wb, INFO_SHEET, [
@@ -178,7 +180,7 @@ def export_workbook(user, flt: AssetFilter) -> tuple[Workbook, int]:
         (_("出力日"), f"{to_wareki(today)}（{today:%Y-%m-%d}）"),
         (_("出力者"), user.full_name),
         (_("分類体系"), active_scheme(body).name),
-        (_("絞り込み条件"), describe_filter(flt)),
+        (_("絞り込み条件"), conditions),
         (_("件数"), count),
         (_("取込み"), _("「%(sheet)s」シートは、このまま「管理番号が一致する資産を更新する」で取り込めます。")
          % {"sheet": DATA_SHEET}),
@@ -200,7 +202,7 @@ def template_workbook(body) -> Workbook:
     wb.properties.creator = "Tejun"
     for i, column in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=1, column=i, value=column.header)
-        cell.font, cell.fill, cell.alignment = xlsx.HEADER_FONT, xlsx.HEADER_FILL, xlsx.HEADER_ALIGNMENT
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
         ws.column_dimensions[get_column_letter(i)].width = column.width
         if column.kind == "date":
             for row in range(2, 202):  # a date typed into these cells stays a date
@@ -257,7 +259,7 @@ def template_workbook(body) -> Workbook:
             cell = guide.cell(row=row, column=col, value=xlsx.neutralise(value))
             cell.alignment = wrap
             if bold:
-                cell.font = xlsx.HEADER_FONT
+                cell.font = HEADER_FONT
         return row + 1
 
     r = put(1, f"{TITLE} 記入方法（{body.name}）", bold=True)

@@ -18,7 +18,7 @@ from tejun.access.policy import can
 from tejun.audit.services import record, record_many, snapshot
 from tejun.lib.errors import Forbidden, InvalidInput, NotFound, WrongState
 from tejun.lib.wareki import parse_wareki, to_wareki
-from tejun.lib.xlsx import MAX_UPLOAD_BYTES, open_workbook, unneutralise
+from tejun.lib.xlsx import MAX_UPLOAD_BYTES, open_workbook, read_rows, unneutralise
 from tejun.orgs.models import Post
 
 from .exports import COLUMNS, DATA_SHEET, FLAG_MARK, FORM_TEXT, NETWORK_TEXT, STATUS_TEXT, Column
@@ -229,14 +229,14 @@ def _cell_value(ctx: Context, column: Column, value):
 
 # --- checking a whole file ---------------------------------------------------------------------
 
-def _find_header(rows_iter, checked: Checked):
-    """The first of the first rows that names at least three known columns: (row number, cells)."""
-    for number, cells in enumerate(rows_iter, start=1):
-        texts = [_text(c.value) for c in cells]
+def _find_header(rows_iter):
+    """The first of the first rows that names at least three known columns: (row number, header texts)."""
+    for number, values, _formulas in rows_iter:
+        if number > HEADER_SEARCH_ROWS:
+            break
+        texts = [_text(v) for v in values]
         if sum(_norm(t) in HEADER_INDEX for t in texts) >= 3:
             return number, texts
-        if number >= HEADER_SEARCH_ROWS:
-            break
     return None, None
 
 
@@ -276,34 +276,30 @@ def check_file(body, data: bytes, mode: str) -> Checked:
 
     Raises InvalidInput only when the file as a whole cannot be read (not .xlsx, no header row, no rows).
     """
-    wb = open_workbook(data)
+    wb = open_workbook(data)  # the upload checks: size, format, opens with openpyxl
     try:
-        ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-        checked = Checked(mode=mode)
-        # Trust the cells, not the size the file claims: a sheet formatted down to row 1,048,576 and
-        # column XFD would otherwise be read as that many empty cells.
-        ws.reset_dimensions()
-        rows_iter = ws.iter_rows()
-        header_row, texts = _find_header(rows_iter, checked)
-        if header_row is None:
-            message = _("見出し行（%(headers)s …）が見つかりません。テンプレートの見出し行をそのまま使ってください。") % {
-                "headers": "、".join(c.header for c in COLUMNS[:5])}
-            raise InvalidInput(message, fields={"file": [message]})
-        mapping = _map_columns(header_row, texts, checked)
-        ctx = Context(body)
-        row_number = header_row
-        for cells in rows_iter:
-            row_number += 1
-            values = {i: c.value for i, c in enumerate(cells) if i in mapping}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-                continue  # blank lines between blocks of rows are common in hand-made registers
-            if len(checked.rows) >= MAX_ROWS:
-                message = _("行数が多すぎます（上限 %(limit)s 行）。ファイルを分けて取り込んでください。") % {
-                    "limit": f"{MAX_ROWS:,}"}
-                raise InvalidInput(message, fields={"file": [message]})
-            checked.rows.append(_check_row(ctx, checked, row_number, cells, mapping))
+        sheet = DATA_SHEET if DATA_SHEET in wb.sheetnames else None
     finally:
         wb.close()
+    checked = Checked(mode=mode)
+    # The rows themselves come from a streaming reader four times faster than openpyxl's.
+    rows_iter = read_rows(data, sheet=sheet)
+    header_row, texts = _find_header(rows_iter)
+    if header_row is None:
+        message = _("見出し行（%(headers)s …）が見つかりません。テンプレートの見出し行をそのまま使ってください。") % {
+            "headers": "、".join(c.header for c in COLUMNS[:5])}
+        raise InvalidInput(message, fields={"file": [message]})
+    mapping = _map_columns(header_row, texts, checked)
+    ctx = Context(body)
+    for row_number, values, formulas in rows_iter:
+        if all(values[i] is None or (isinstance(values[i], str) and not values[i].strip())
+               for i in mapping if i < len(values)):
+            continue  # blank lines between blocks of rows are common in hand-made registers
+        if len(checked.rows) >= MAX_ROWS:
+            message = _("行数が多すぎます（上限 %(limit)s 行）。ファイルを分けて取り込んでください。") % {
+                "limit": f"{MAX_ROWS:,}"}
+            raise InvalidInput(message, fields={"file": [message]})
+        checked.rows.append(_check_row(ctx, checked, row_number, values, formulas, mapping))
     if not checked.rows:
         message = _("データの行がありません。見出し行の下に 1 行に 1 件ずつ記入してください。")
         raise InvalidInput(message, fields={"file": [message]})
@@ -311,13 +307,13 @@ def check_file(body, data: bytes, mode: str) -> Checked:
     return checked
 
 
-def _check_row(ctx: Context, checked: Checked, row_number: int, cells, mapping: dict[int, Column]) -> Row:
+def _check_row(ctx: Context, checked: Checked, row_number: int, values: list, formulas: set[int],
+               mapping: dict[int, Column]) -> Row:
     fields: dict = {}
     bad: set[str] = set()
     for index, column in mapping.items():
-        cell = cells[index] if index < len(cells) else None
-        value = cell.value if cell is not None else None
-        if cell is not None and getattr(cell, "data_type", None) == "f":
+        value = values[index] if index < len(values) else None
+        if index in formulas:
             checked.error(row_number, column.header,
                           _("数式は取り込めません。セルをコピーして「値として貼り付け」してください。"))
             bad.add(column.field)

@@ -6,8 +6,10 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tejun.access.policy import can, get_visible, visible
+from tejun.access.policy import can, visible
+from tejun.lib.errors import NotFound
 
 from .models import Asset, RegisterSettings
 
@@ -147,7 +149,12 @@ def asset_list(user, flt: AssetFilter | None = None, *, cutoff: date | None = No
 
 
 def asset_get(user, pk) -> Asset:
-    return get_visible(user, Asset, pk)
+    """One visible asset with its levels, post and confirmer, or NotFound (another body's asset: 404)."""
+    try:
+        return (visible(user, Asset).select_related("confidentiality", "integrity", "availability", "manager_post",
+                                                    "confirmed_by").get(pk=pk))
+    except (Asset.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("見つかりません。")) from None
 
 
 def departments(user) -> list[str]:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -5,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tejun.workflow.models import WorkflowModel
 
-from .workflows import CARRY_OUT_WORKFLOW
+from .workflows import CARRY_OUT_WORKFLOW, DISPOSAL_WORKFLOW, EXCEPTION_WORKFLOW
 
 
 class Confidentiality(models.IntegerChoices):
@@ -73,3 +74,263 @@ class CarryOutRequest(WorkflowModel):
 
     def on_confirm_return(self, **_):
         self.return_confirmed_at = timezone.now()
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording media (C-1, P-02): cabinets, the media register, exceptions, disposal, stock-takes.
+# ---------------------------------------------------------------------------------------------
+
+
+class Cabinet(models.Model):
+    """施錠可能なキャビネット: media are kept only in lockable ones (C-1(4))."""
+
+    body = models.ForeignKey("orgs.Body", on_delete=models.PROTECT, related_name="+", verbose_name=_("団体"))
+    name = models.CharField(_("名称"), max_length=100)
+    place = models.CharField(_("設置場所"), max_length=200)
+    lockable = models.BooleanField(_("施錠可能"), default=True)
+    key_custodian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("鍵の管理者"))
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("キャビネット")
+        verbose_name_plural = _("キャビネット")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["body", "name"], name="cabinet_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Medium(models.Model):
+    """One entry of the 記録媒体管理台帳."""
+
+    class Kind(models.TextChoices):
+        USB = "usb", _("USBメモリ")
+        HDD = "hdd", _("外付けHDD")
+        SD = "sd", _("SDカード")
+        OPTICAL = "optical", _("光ディスク")
+        OTHER = "other", _("その他")
+
+    class Owner(models.TextChoices):
+        BODY = "body", _("団体所有")
+        PRIVATE = "private", _("私物")
+
+    class Status(models.TextChoices):
+        STORED = "stored", _("保管中")
+        OUT = "out", _("持出中")
+        LOST = "lost", _("紛失")
+        DISPOSAL_REQUESTED = "disposal_requested", _("廃棄申請中")
+        DISPOSED = "disposed", _("廃棄済")
+
+    body = models.ForeignKey("orgs.Body", on_delete=models.PROTECT, related_name="+", verbose_name=_("団体"))
+    number = models.CharField(_("登録番号"), max_length=30)
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices)
+    product = models.CharField(_("製品名"), max_length=200, blank=True)
+    serial = models.CharField(_("製造番号"), max_length=100, blank=True)
+    capacity = models.CharField(_("容量"), max_length=50, blank=True)
+    encrypted = models.BooleanField(_("暗号化"), default=False)
+    owner = models.CharField(_("所有"), max_length=20, choices=Owner.choices, default=Owner.BODY)
+    custodian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("管理者"))
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.PROTECT, related_name="media",
+                                verbose_name=_("保管キャビネット"))
+    highest_level = models.ForeignKey("assets.ClassificationLevel", on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="+", verbose_name=_("書き込んだデータの最高機密性"))
+    exception = models.ForeignKey("MediumException", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="media", verbose_name=_("例外措置"))
+    status = models.CharField(_("状態"), max_length=30, choices=Status.choices, default=Status.STORED)
+    registered_on = models.DateField(_("登録日"), default=timezone.localdate)
+    last_stocktake_on = models.DateField(_("最終棚卸日"), null=True, blank=True)
+    note = models.TextField(_("備考"), blank=True)
+
+    class Meta:
+        verbose_name = _("記録媒体")
+        verbose_name_plural = _("記録媒体")
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["body", "number"], name="medium_unique_number")]
+        indexes = [models.Index(fields=["body", "status"], name="medium_status_idx")]
+
+    def __str__(self):
+        return f"{self.number} {self.get_kind_display()} {self.product}".strip()
+
+    def get_absolute_url(self):
+        return reverse("media:medium-detail", args=[self.pk])
+
+    @property
+    def needs_exception(self) -> bool:
+        """C-1(1)(2): USB memories and private media only by exception."""
+        return self.kind == self.Kind.USB or self.owner == self.Owner.PRIVATE
+
+
+class MediumException(WorkflowModel):
+    """例外措置 (C-1(1)(2)): permission to register and use a USB memory or a private medium for a period."""
+
+    workflow = EXCEPTION_WORKFLOW
+
+    class Kind(models.TextChoices):
+        USB = "usb", _("USBメモリの使用")
+        PRIVATE = "private", _("私物の記録媒体の使用")
+
+    number = models.CharField(_("申請番号"), max_length=20)
+    kind = models.CharField(_("例外の種類"), max_length=20, choices=Kind.choices)
+    purpose = models.TextField(_("目的・理由"))
+    medium_description = models.CharField(_("対象の記録媒体"), max_length=300,
+                                          help_text=_("製品名・製造番号など。登録済みの媒体は下で選択"))
+    valid_from = models.DateField(_("有効期間（開始）"))
+    valid_to = models.DateField(_("有効期間（終了）"))
+    expiry_warned_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("例外措置")
+        verbose_name_plural = _("例外措置")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "number"], name="exception_unique_number"),
+            models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")),
+                                   name="exception_period_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("media:exception-detail", args=[self.pk])
+
+    def covers(self, day) -> bool:
+        return self.state == "approved" and self.valid_from <= day <= self.valid_to
+
+
+class DisposalRequest(WorkflowModel):
+    """廃棄申請 (P-02, C-1(5))."""
+
+    workflow = DISPOSAL_WORKFLOW
+
+    number = models.CharField(_("申請番号"), max_length=20)
+    medium = models.ForeignKey(Medium, on_delete=models.PROTECT, related_name="disposals", verbose_name=_("記録媒体"))
+    reason = models.TextField(_("廃棄の理由"))
+    highest_level = models.ForeignKey("assets.ClassificationLevel", on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="+", verbose_name=_("含まれるデータの最高機密性"))
+
+    class Meta:
+        verbose_name = _("廃棄申請")
+        verbose_name_plural = _("廃棄申請")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["body", "number"], name="disposal_unique_number")]
+
+    def __str__(self):
+        return f"{self.number} {self.medium.number}"
+
+    def get_absolute_url(self):
+        return reverse("media:disposal-detail", args=[self.pk])
+
+    @property
+    def needs_approval(self) -> bool:
+        """P-02: data of confidentiality class 2 or higher needs the officer's approval and physical destruction."""
+        return self.highest_level is not None and self.highest_level.at_least(2)
+
+
+class DestructionRecord(models.Model):
+    """破壊記録: how, by whom, witnessed by whom, when and where a medium was destroyed."""
+
+    class Method(models.TextChoices):
+        CRUSH = "crush", _("破砕")
+        DRILL = "drill", _("穿孔")
+        SHRED = "shred", _("裁断")
+        DEGAUSS = "degauss", _("消磁")
+        OVERWRITE = "overwrite", _("上書き消去")
+
+    PHYSICAL = {Method.CRUSH, Method.DRILL, Method.SHRED}
+
+    body = models.ForeignKey("orgs.Body", on_delete=models.PROTECT, related_name="+")
+    disposal = models.OneToOneField(DisposalRequest, on_delete=models.PROTECT, related_name="destruction",
+                                    verbose_name=_("廃棄申請"))
+    method = models.CharField(_("方法"), max_length=20, choices=Method.choices)
+    performer = models.CharField(_("実施者"), max_length=100)
+    witness = models.CharField(_("立会者"), max_length=100)
+    performed_at = models.DateTimeField(_("実施日時"))
+    place = models.CharField(_("場所"), max_length=200)
+    certificate_number = models.CharField(_("証明書番号"), max_length=100, blank=True)
+    file = models.FileField(_("写真・証明書"), upload_to="private/destruction/%Y/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("破壊記録")
+        verbose_name_plural = _("破壊記録")
+
+    def __str__(self):
+        return f"{self.disposal} {self.get_method_display()}"
+
+
+class Stocktake(models.Model):
+    """棚卸: a round over every cabinet, each medium marked present or missing."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("実施中")
+        CLOSED = "closed", _("完了")
+
+    body = models.ForeignKey("orgs.Body", on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("開始日時"), auto_now_add=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("実施者"))
+    closed_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(_("備考"), blank=True)
+
+    class Meta:
+        verbose_name = _("棚卸")
+        verbose_name_plural = _("棚卸")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d}"
+
+
+class StocktakeItem(models.Model):
+    class Result(models.TextChoices):
+        UNCHECKED = "", _("未確認")
+        PRESENT = "present", _("あり")
+        MISSING = "missing", _("所在不明")
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="items")
+    medium = models.ForeignKey(Medium, on_delete=models.PROTECT, related_name="+")
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("結果"), max_length=10, choices=Result.choices, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stocktake", "medium"], name="stocktake_item_once")]
+
+    def __str__(self):
+        return f"{self.medium} {self.result}"
+
+
+class PendingIncident(models.Model):
+    """A lost or missing medium, kept until the incidents app lands and picks it up (marked as such)."""
+
+    class Source(models.TextChoices):
+        CARRY_OUT_LOST = "carry_out_lost", _("持出し中の紛失")
+        STOCKTAKE_MISSING = "stocktake_missing", _("棚卸で所在不明")
+
+    body = models.ForeignKey("orgs.Body", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("発生元"), max_length=30, choices=Source.choices)
+    medium = models.ForeignKey(Medium, on_delete=models.PROTECT, related_name="+", verbose_name=_("記録媒体"))
+    description = models.TextField(_("内容"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("報告者"))
+    reported_at = models.DateTimeField(_("報告日時"), auto_now_add=True)
+    picked_up_at = models.DateTimeField(_("事故対応への引継ぎ日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事故報告（引継ぎ待ち）")
+        verbose_name_plural = _("事故報告（引継ぎ待ち）")
+        ordering = ["-reported_at"]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.medium}"

@@ -39,3 +39,60 @@ CARRY_OUT_WORKFLOW = Workflow(
                    not_requester=True),
     ),
 )
+
+
+# C-1(1)(2): a USB memory or a private medium needs an approved exception (例外措置).
+EXCEPTION_WORKFLOW = Workflow(
+    states={
+        "submitted": _("申請中"),
+        "sent_back": _("差戻し"),
+        "approved": _("承認済"),
+        "rejected": _("却下"),
+        "withdrawn": _("取下げ"),
+        "revoked": _("取消し"),
+    },
+    initial="submitted",
+    final=("rejected", "withdrawn", "revoked"),
+    transitions=(
+        Transition("approve", _("承認"), ("submitted",), "approved", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,)),
+        Transition("send_back", _("差戻し"), ("submitted",), "sent_back", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,), comment_required=True, style="secondary"),
+        Transition("reject", _("却下"), ("submitted",), "rejected", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,), comment_required=True, style="danger"),
+        Transition("resubmit", _("再申請"), ("sent_back",), "submitted", (REQUESTER,)),
+        Transition("withdraw", _("取下げ"), ("submitted", "sent_back"), "withdrawn", (REQUESTER,), style="danger"),
+        # The officer may end an exception early (the medium can then no longer be used).
+        Transition("revoke", _("取消し"), ("approved",), "revoked", (OFFICER, MANAGER), comment_required=True,
+                   style="danger"),
+    ),
+)
+
+# P-02, C-1(5): disposal of a medium. Class 2 or higher cannot skip the officer's approval
+# (enforced in DisposalRequest.on_record_destruction) and cannot close without a destruction record.
+DISPOSAL_WORKFLOW = Workflow(
+    states={
+        "submitted": _("申請中"),
+        "sent_back": _("差戻し"),
+        "approved": _("承認済"),
+        "rejected": _("却下"),
+        "withdrawn": _("取下げ"),
+        "destroyed": _("廃棄済"),
+    },
+    initial="submitted",
+    final=("rejected", "withdrawn", "destroyed"),
+    transitions=(
+        Transition("approve", _("承認"), ("submitted",), "approved", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,)),
+        Transition("send_back", _("差戻し"), ("submitted",), "sent_back", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,), comment_required=True, style="secondary"),
+        Transition("reject", _("却下"), ("submitted",), "rejected", (OFFICER,), decision=True,
+                   deputy_roles=(MANAGER,), comment_required=True, style="danger"),
+        Transition("resubmit", _("再申請"), ("sent_back",), "submitted", (REQUESTER,)),
+        Transition("withdraw", _("取下げ"), ("submitted", "sent_back", "approved"), "withdrawn", (REQUESTER,),
+                   style="danger"),
+        Transition("record_destruction", _("破壊の記録"), ("submitted", "approved"), "destroyed",
+                   (REQUESTER, OFFICER, MANAGER),
+                   required=("method", "performer", "witness", "performed_at", "place")),
+    ),
+)

@@ -44,9 +44,12 @@ def notify_transition(obj, transition, actor, log_entry) -> None:
     from tejun.workflow.engine import next_actors
 
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
-    title = _("%(subject)s：%(action)s（%(state)s）") % {
-        "subject": str(obj), "action": transition.label, "state": obj.state_label,
-    }
+    if str(transition.label) == str(obj.state_label):  # 却下 → 却下: say it once
+        title = _("%(subject)s：%(action)s") % {"subject": str(obj), "action": transition.label}
+    else:
+        title = _("%(subject)s：%(action)s（%(state)s）") % {
+            "subject": str(obj), "action": transition.label, "state": obj.state_label,
+        }
     message = _("%(actor)s さんが「%(action)s」を行いました。") % {"actor": actor.full_name, "action": transition.label}
     if log_entry.comment:
         message += "\n" + _("コメント：%(comment)s") % {"comment": log_entry.comment}

@@ -53,11 +53,17 @@ def set_password(user: User, new_password: str, *, actor: User | None = None) ->
         user.set_password(new_password)
         user.password_changed_at = timezone.now() if by_self else None
         user.save(update_fields=["password", "password_changed_at"])
-        record(actor or user, "password_change", user, after={"by_self": by_self})
+        # API tokens issued under the old password stop working with it.
+        from rest_framework.authtoken.models import Token
+
+        revoked = Token.objects.filter(user=user).delete()[0]
+        record(actor or user, "password_change", user, after={"by_self": by_self, "tokens_revoked": revoked})
 
 
 def change_own_password(user: User, *, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
+        # A wrong current password may be someone at an unlocked desk guessing: keep a trace.
+        record(user, "password_change_failed", user, after={"reason": "wrong_current_password"})
         raise InvalidInput(_("現在のパスワードが正しくありません。"), fields={"old_password": [_("正しくありません。")]})
     set_password(user, new_password)
 

@@ -156,3 +156,16 @@ def test_tejun_tick_through_the_cli(taken_out, monkeypatch, capsys):
     tejun_main()
     assert "remind_overdue_carry_outs: 1" in capsys.readouterr().out
     assert overdue_notes().count() == 2
+
+
+def test_a_notification_title_does_not_repeat_a_label_equal_to_the_state(staff, officer):
+    from tejun.notify.models import Notification
+    from tejun.workflow.engine import perform
+
+    from ..media.helpers import new_carry_out
+
+    request = new_carry_out(staff)
+    perform(request, "reject", officer, comment="目的が不明確")
+    title = Notification.objects.filter(recipient=staff).latest("id").title
+    assert title.endswith("：却下")
+    assert "（却下）" not in title

@@ -81,7 +81,7 @@ def test_good_password_is_set_with_history_and_audit(sora):
     assert event.actor_id == sora.pk
     assert event.object_type == "orgs.User"
     assert event.body_id == sora.body_id
-    assert event.after == {"by_self": True}
+    assert event.after == {"by_self": True, "tokens_revoked": 0}
     # No hash or password in the audit trail.
     assert old_hash not in str(event.before) + str(event.after)
     assert GOOD[0] not in str(event.before) + str(event.after)
@@ -142,7 +142,7 @@ def test_password_set_by_another_person_is_recorded_and_must_be_changed(sora, ma
     assert sora.check_password(GOOD[0])
     event = AuditEvent.objects.get(action="password_change", object_id=str(sora.pk))
     assert event.actor_id == manager.pk
-    assert event.after == {"by_self": False}
+    assert event.after == {"by_self": False, "tokens_revoked": 0}
     # A password someone else knows is temporary: the owner must change it at the next login.
     assert password_expired(sora)
 
@@ -168,3 +168,29 @@ def test_expiry_days_zero_means_never(body):
     old = UserFactory(body=body, password_changed_at=timezone.now() - timedelta(days=5000))
     assert not password_expired(old)
     assert password_expires_on(old) is None
+
+
+def test_changing_the_password_revokes_api_tokens(staff, password):
+    from rest_framework.authtoken.models import Token
+
+    from tejun.audit.models import AuditEvent
+    from tejun.orgs.services import change_own_password
+
+    Token.objects.create(user=staff)
+    change_own_password(staff, old_password=password, new_password="Hoshi-no-Kawa-8351")
+    assert not Token.objects.filter(user=staff).exists()
+    event = AuditEvent.objects.filter(action="password_change", object_id=str(staff.pk)).latest("seq")
+    assert event.after["tokens_revoked"] == 1
+
+
+def test_a_wrong_current_password_is_audited_and_changes_nothing(staff, password):
+    from tejun.audit.models import AuditEvent
+    from tejun.lib.errors import InvalidInput
+    from tejun.orgs.services import change_own_password
+
+    old_hash = staff.password
+    with pytest.raises(InvalidInput):
+        change_own_password(staff, old_password="not-the-password", new_password="Hoshi-no-Kawa-8351")
+    staff.refresh_from_db()
+    assert staff.password == old_hash
+    assert AuditEvent.objects.filter(action="password_change_failed", object_id=str(staff.pk)).count() == 1

@@ -447,3 +447,15 @@ def test_failure_sending_notifications_changes_nothing(req, officer, monkeypatch
     with pytest.raises(DatabaseError):
         perform(req, "approve", officer)
     assert _snapshot(req) == before
+
+
+def test_forget_roles_clears_the_cache_through_a_lazy_user(officer):
+    from django.utils.functional import SimpleLazyObject
+
+    from tejun.access.policy import forget_roles, roles_of
+
+    lazy = SimpleLazyObject(lambda: officer)
+    assert "officer" in roles_of(lazy)
+    assert officer._tejun_acting  # cached on the real user, through the wrapper
+    forget_roles(lazy)
+    assert getattr(officer, "_tejun_acting", None) is None
