@@ -20,6 +20,9 @@ AUDIT_READERS = {Role.MANAGER, Role.SUPREME_ADMIN, Role.AUDITOR}
 PEOPLE_ADMINS = {Role.MANAGER, Role.SUPREME_ADMIN}
 STAFF_ROLES = {r.value for r in Role} - {Role.VENDOR}
 
+# The media register's models: staff of the body read them, vendors do not.
+MEDIA_REGISTER_MODELS = {"media.Cabinet", "media.Medium", "media.MediumException", "media.Stocktake"}
+
 # action -> roles that may do it (body-wide actions, no object needed)
 ROLE_ACTIONS: dict[str, set[str]] = {
     "audit.view": AUDIT_READERS,
@@ -32,7 +35,17 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "assets.edit": {Role.OFFICER, Role.MANAGER, Role.PROMOTER, Role.STAFF_IN_CHARGE},
     "assets.import": {Role.OFFICER, Role.MANAGER, Role.PROMOTER, Role.STAFF_IN_CHARGE},
     "assets.manage_scheme": {Role.MANAGER, Role.SUPREME_ADMIN, Role.PROMOTER},
+    # Recording media (C-1): every member of staff reads the register and may ask for an exception;
+    # those who keep the media register them, and run the stock-take (棚卸).
+    "media.view": STAFF_ROLES,
+    "media.register": {Role.OFFICER, Role.MANAGER, Role.STAFF_IN_CHARGE},
+    "media.stocktake": {Role.OFFICER, Role.MANAGER, Role.STAFF_IN_CHARGE},
+    "media.request_exception": STAFF_ROLES,
+    # Disposal (P-02): who reads every request and the 廃棄記録簿; others see their own requests.
+    "media.view_all_disposals": {Role.OFFICER, Role.MANAGER, Role.SUPREME_ADMIN, Role.AUDITOR, Role.STAFF_IN_CHARGE},
 }
+# Besides a medium's own custodian, these may ask for any medium of the body to be disposed of.
+DISPOSAL_REQUESTERS = {Role.OFFICER, Role.MANAGER, Role.STAFF_IN_CHARGE}
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,14 @@ def can(user, action: str, obj: Model | None = None) -> bool:
         return obj.requester_id == user.pk or can(user, "media.view_all_carry_outs")
     if action == "media.edit_carry_out":
         return obj.requester_id == user.pk
+    if action == "media.request_disposal":  # obj: a Medium (None: may ask at all)
+        if not roles & STAFF_ROLES:
+            return False
+        return obj is None or obj.custodian_id == user.pk or bool(roles & DISPOSAL_REQUESTERS)
+    if action == "media.view_disposal":  # obj: a DisposalRequest (its destruction record and file too)
+        return obj.requester_id == user.pk or can(user, "media.view_all_disposals")
+    if action == "media.edit_exception":
+        return obj.requester_id == user.pk
     if action == "assets.confirm":
         # Those who keep the register, or a holder of the asset's manager post.
         return can(user, "assets.edit") or (obj.manager_post_id is not None and obj.manager_post_id == user.post_id)
@@ -103,6 +124,12 @@ def visible(user, model) -> QuerySet:
     if label == "audit.AuditEvent" and not can(user, "audit.view"):
         qs = qs.none()
     if label == "assets.Asset" and not can(user, "assets.view"):
+        qs = qs.none()
+    if label == "media.DisposalRequest" and not can(user, "media.view_all_disposals"):
+        qs = qs.filter(requester=user)
+    if label == "media.DestructionRecord" and not can(user, "media.view_all_disposals"):
+        qs = qs.filter(disposal__requester=user)
+    if label in MEDIA_REGISTER_MODELS and not can(user, "media.view"):
         qs = qs.none()
     return qs
 

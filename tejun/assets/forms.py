@@ -49,13 +49,10 @@ class AssetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
         self.fields["number"].required = False
-        levels = list(ClassificationLevel.objects.filter(scheme=scheme).order_by("axis", "-rank"))
         for axis, name in AXIS_FIELDS.items():
             field = self.fields[name]
             field.queryset = ClassificationLevel.objects.filter(scheme=scheme, axis=axis).order_by("-rank")
             field.empty_label = _("選択してください")
-            field.help_text = " ".join(f"{lv.code}：{lv.definition[:40]}{'…' if len(lv.definition) > 40 else ''}"
-                                       for lv in levels if lv.axis == axis and lv.code != "1")
         self.fields["manager_post"].queryset = Post.objects.filter(body=body).order_by("order", "name")
         self.fields["manager_post"].empty_label = _("（なし）")
         self.fields["network_layer"].choices = [("", _("該当なし"))] + [
@@ -94,7 +91,7 @@ class SchemeChangeForm(forms.Form):
             choices = [("", _("選択してください"))] + [(code, f"{level.get_axis_display()}{code}")
                                                        for code, _b in preset_codes(preset, level.axis)]
             self.fields[f"level_{level.pk}"] = forms.ChoiceField(
-                label=_("%(label)s（%(count)d件）→") % {"label": level.label, "count": count},
+                label=_("%(label)s（%(count)d件）の移行先") % {"label": level.label, "count": count},
                 choices=choices, required=False, initial=suggestion.get(level.pk, ""))
 
     def mapping(self) -> dict[int, str]:

@@ -95,6 +95,8 @@ class CellError(ValueError):
 def _text(value) -> str:
     if value is None:
         return ""
+    if type(value) is str:
+        return unneutralise(value).strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -178,20 +180,26 @@ class Context:
         self.scheme = active_scheme(body)
         self.levels = {axis: {lv.code: lv for lv in lvs} for axis, lvs in levels_of(self.scheme).items()}
         self.level_codes = {axis: "、".join(codes) for axis, codes in self.levels.items()}
+        # "機密性2" as well as "2": the axis name in front of the code is dropped.
+        self.prefixes = {a.value: tuple({_norm(str(a.label)), _norm(c.header)})
+                         for a in Axis for c in COLUMNS if c.field == a.value}
         self.posts = {_norm(p.name): p for p in Post.objects.filter(body=body)}
         self.numbers = dict(Asset.objects.filter(body=body).values_list("number", "id"))
 
     def level(self, column: Column, value):
         text = _text(value)
-        axis = Axis(column.field)
+        levels = self.levels[column.field]
+        found = levels.get(text)
+        if found is not None:
+            return found
         code = _norm(text).upper()
-        for prefix in (str(axis.label), column.header):  # "機密性2" as well as "2"
+        for prefix in self.prefixes[column.field]:
             if code.startswith(prefix):
                 code = code[len(prefix):]
-        found = self.levels[axis.value].get(code)
+        found = levels.get(code)
         if found is None:
             raise CellError(_("「%(code)s」は分類体系（%(scheme)s）にありません。%(codes)s のいずれかを入力してください。")
-                            % {"code": text, "scheme": self.scheme.name, "codes": self.level_codes[axis.value]})
+                            % {"code": text, "scheme": self.scheme.name, "codes": self.level_codes[column.field]})
         return found
 
     def post(self, value):

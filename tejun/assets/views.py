@@ -35,7 +35,7 @@ COLUMNS = [
 ACTION_LABELS = {
     "create": gettext_lazy("登録"), "update": gettext_lazy("修正"), "dispose": gettext_lazy("廃棄"),
     "confirm": gettext_lazy("定期確認"), "change_scheme": gettext_lazy("分類体系の変更"),
-    "import": gettext_lazy("一括登録（Excel）"), "import_update": gettext_lazy("一括更新（Excel）"),
+    "import.create": gettext_lazy("Excel から登録"), "import.update": gettext_lazy("Excel から更新"),
 }
 HIDDEN_IN_HISTORY = {"id", "body", "created_at", "updated_at", "confirmed_by"}
 
@@ -134,7 +134,7 @@ def _history_rows(events, scheme_levels: dict[int, str], posts: dict[int, str]) 
     for e in events:
         before, after = e.before or {}, e.after or {}
         changes = []
-        if e.action != "create":
+        if e.action not in ("create", "import.create"):
             for name in after:
                 if name in HIDDEN_IN_HISTORY or before.get(name) == after.get(name):
                     continue
@@ -188,6 +188,7 @@ def _asset_form_page(request, asset: Asset | None):
             return redirect(saved)
     return render(request, "assets/asset_form.html", {
         "form": form, "editing": asset, "scheme": scheme, "departments": selectors.departments(user),
+        "axes": [(Axis(axis).label, levels) for axis, levels in schemes.levels_of(scheme).items()],
     }, status=400 if form.errors else 200)
 
 

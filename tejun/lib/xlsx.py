@@ -153,19 +153,20 @@ class StreamingWorkbook:
         if widths:
             head.append("<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                                            for i, w in enumerate(widths, start=1)) + "</cols>")
-        head.append("<sheetData>")
+        # The rows go to a spooled file first, so the <dimension> that precedes them can be exact
+        # (openpyxl reads a whole sheet that lacks one just to size it).
         count = 0
-        with self._zip.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True) as out:
-            out.write("".join(head).encode())
-            number = 0
+        number = 0
+        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as body:
             if headers:
                 number = 1
                 style = f' s="{header_style}"' if header_style else ""
                 cells = "".join(
                     f'<c r="{letters[i]}1"{style} t="inlineStr"><is><t>{_text_xml(neutralise(str(h)))}</t></is></c>'
                     for i, h in enumerate(headers))
-                out.write(f'<row r="1">{cells}</row>'.encode())
+                body.write(f'<row r="1">{cells}</row>'.encode())
             buffer = []
+            width = len(letters)
             for row in rows:
                 number += 1
                 count += 1
@@ -178,26 +179,35 @@ class StreamingWorkbook:
                     if value_style and cell and ' s="' not in cell:
                         cell = cell.replace("<c ", f'<c s="{value_style}" ', 1)
                     parts.append(cell)
+                width = max(width, len(row))
                 parts.append("</row>")
                 buffer.append("".join(parts))
                 if len(buffer) >= 500:
-                    out.write("".join(buffer).encode())
+                    body.write("".join(buffer).encode())
                     buffer = []
             if buffer:
-                out.write("".join(buffer).encode())
+                body.write("".join(buffer).encode())
+            last_col = get_column_letter(width)
+            last_ref = f"{last_col}{max(number, 1)}"
+            head.insert(3, f'<dimension ref="A1:{last_ref}"/>')
+            head.append("<sheetData>")
             tail = ["</sheetData>"]
-            last_ref = f"{letters[-1]}{max(number, 1)}"
             if autofilter and headers:
                 tail.append(f'<autoFilter ref="A1:{last_ref}"/>')
             tail.append('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
                         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
                         '<headerFooter><oddFooter>&amp;P / &amp;N</oddFooter></headerFooter></worksheet>')
-            out.write("".join(tail).encode())
+            body.seek(0)
+            with self._zip.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True) as out:
+                out.write("".join(head).encode())
+                while chunk := body.read(1 << 20):
+                    out.write(chunk)
+                out.write("".join(tail).encode())
         quoted = escape(quote_sheetname(name))
         names = ""
         if autofilter and headers:
             names += (f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
-                      f"{quoted}!$A$1:${letters[-1]}${max(number, 1)}</definedName>")
+                      f"{quoted}!$A$1:${last_col}${max(number, 1)}</definedName>")
         if headers:
             names += f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{quoted}!$1:$1</definedName>'
         self._sheets.append((name, names))

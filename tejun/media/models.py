@@ -35,6 +35,9 @@ class CarryOutRequest(WorkflowModel):
     taken_out_at = models.DateTimeField(_("持出し日時"), null=True, blank=True)
     returned_at = models.DateTimeField(_("返却日時"), null=True, blank=True)
     return_confirmed_at = models.DateTimeField(_("返却確認日時"), null=True, blank=True)
+    # C-1(3): the registered medium the copy travels on (none for a copy on, say, a body's laptop).
+    medium = models.ForeignKey("Medium", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="carry_outs", verbose_name=_("記録媒体"))
 
     class Meta:
         verbose_name = _("持出し申請")
@@ -65,15 +68,26 @@ class CarryOutRequest(WorkflowModel):
     def is_overdue(self) -> bool:
         return self.state == "taken_out" and self.due_date < timezone.localdate()
 
-    # Hooks the workflow engine calls inside its transaction.
-    def on_take_out(self, **_):
+    # Hooks the workflow engine calls inside its transaction; the medium's side lives in services.
+    def on_take_out(self, *, actor, **_):
+        from .services import medium_taken_out
+
+        medium_taken_out(self, actor=actor)
         self.taken_out_at = timezone.now()
 
     def on_bring_back(self, **_):
         self.returned_at = timezone.now()
 
-    def on_confirm_return(self, **_):
+    def on_confirm_return(self, *, actor, **_):
+        from .services import medium_return_confirmed
+
+        medium_return_confirmed(self, actor=actor)
         self.return_confirmed_at = timezone.now()
+
+    def on_report_lost(self, *, actor, comment="", **_):
+        from .services import medium_lost
+
+        medium_lost(self, actor=actor, comment=comment)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +176,14 @@ class Medium(models.Model):
         """C-1(1)(2): USB memories and private media only by exception."""
         return self.kind == self.Kind.USB or self.owner == self.Owner.PRIVATE
 
+    # The badge colour of each status (the workflow state classes of tejun.css).
+    STATUS_CLASSES = {"stored": "state-approved", "out": "state-taken_out", "lost": "state-overdue",
+                      "disposal_requested": "state-sent_back", "disposed": "state-withdrawn"}
+
+    @property
+    def status_class(self) -> str:
+        return self.STATUS_CLASSES.get(self.status, "")
+
 
 class MediumException(WorkflowModel):
     """例外措置 (C-1(1)(2)): permission to register and use a USB memory or a private medium for a period."""
@@ -177,6 +199,10 @@ class MediumException(WorkflowModel):
     purpose = models.TextField(_("目的・理由"))
     medium_description = models.CharField(_("対象の記録媒体"), max_length=300,
                                           help_text=_("製品名・製造番号など。登録済みの媒体は下で選択"))
+    # The registered medium the request is for, when it exists already (a renewal, a private medium
+    # registered earlier). On approval the medium is linked to this exception (Medium.exception).
+    medium = models.ForeignKey("Medium", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="exception_requests", verbose_name=_("登録済みの記録媒体"))
     valid_from = models.DateField(_("有効期間（開始）"))
     valid_to = models.DateField(_("有効期間（終了）"))
     expiry_warned_on = models.DateField(null=True, blank=True, editable=False)
@@ -192,13 +218,23 @@ class MediumException(WorkflowModel):
         ]
 
     def __str__(self):
-        return f"{self.number} {self.get_kind_display()}"
+        # Shown in "my tasks" and notification titles: what is asked for, not only the number.
+        description = self.medium_description if len(self.medium_description) <= 40 else \
+            self.medium_description[:39] + "…"
+        return f"{self.number} {self.get_kind_display()}（{description}）" if description else \
+            f"{self.number} {self.get_kind_display()}"
 
     def get_absolute_url(self):
         return reverse("media:exception-detail", args=[self.pk])
 
     def covers(self, day) -> bool:
         return self.state == "approved" and self.valid_from <= day <= self.valid_to
+
+    # Hook the workflow engine calls inside its transaction (register_services does the work).
+    def on_approve(self, *, actor, **_):
+        from .register_services import exception_approved
+
+        exception_approved(self, actor=actor)
 
 
 class DisposalRequest(WorkflowModel):
@@ -228,6 +264,22 @@ class DisposalRequest(WorkflowModel):
     def needs_approval(self) -> bool:
         """P-02: data of confidentiality class 2 or higher needs the officer's approval and physical destruction."""
         return self.highest_level is not None and self.highest_level.at_least(2)
+
+    # Hooks the workflow engine calls inside its transaction (tejun/media/disposal_services.py does the work).
+    def on_reject(self, *, actor, **_):
+        from .disposal_services import medium_back_in_store
+
+        medium_back_in_store(self, actor=actor)
+
+    def on_withdraw(self, *, actor, **_):
+        from .disposal_services import medium_back_in_store
+
+        medium_back_in_store(self, actor=actor)
+
+    def on_record_destruction(self, *, actor, data, **_):
+        from .disposal_services import apply_destruction
+
+        apply_destruction(self, actor=actor, data=data)
 
 
 class DestructionRecord(models.Model):
@@ -286,7 +338,9 @@ class Stocktake(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self):
-        return f"{self.started_at:%Y-%m-%d}"
+        from tejun.lib.wareki import to_wareki
+
+        return _("棚卸（%(day)s開始）") % {"day": to_wareki(self.started_at)} if self.started_at else str(_("棚卸"))
 
 
 class StocktakeItem(models.Model):
@@ -308,7 +362,7 @@ class StocktakeItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["stocktake", "medium"], name="stocktake_item_once")]
 
     def __str__(self):
-        return f"{self.medium} {self.result}"
+        return f"{self.medium} {self.get_result_display()}"
 
 
 class PendingIncident(models.Model):

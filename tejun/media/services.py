@@ -1,4 +1,11 @@
-"""Writes for carry-out requests (P-01). Pages and API call these, nothing else."""
+"""Writes for carry-out requests (P-01, C-1(3)). Pages and API call these, nothing else.
+
+A request may name a registered medium. Filing is refused when the medium may not be used (the
+register's medium_usable: disposed, lost, out, disposal requested, no valid exception for a USB
+memory or private medium) over the whole period out_date..due_date, and again at take-out: an
+exception may have expired in between. The medium's status follows the request: 持出中 at take-out,
+保管中 once someone other than the requester confirms the return, 紛失 when reported lost.
+"""
 
 from datetime import date, datetime
 
@@ -12,9 +19,11 @@ from tejun.audit.services import record, snapshot
 from tejun.lib.errors import Forbidden, InvalidInput, NotFound, WrongState
 from tejun.lib.wareki import fiscal_year
 from tejun.notify.services import notify
+from tejun.orgs.roles import Role
+from tejun.orgs.selectors import role_holders
 from tejun.workflow.engine import next_actors
 
-from .models import CarryOutRequest, Confidentiality
+from .models import CarryOutRequest, Confidentiality, Medium, PendingIncident
 
 EDITABLE_FIELDS = ("data_description", "confidentiality", "purpose", "destination", "encrypted",
                    "password_protected", "locked_case", "protection_note", "out_date", "due_date")
@@ -23,6 +32,8 @@ TEXT_FIELDS = ("data_description", "purpose", "destination", "protection_note")
 DATE_FIELDS = ("out_date", "due_date")
 FLAG_FIELDS = ("encrypted", "password_protected", "locked_case")
 PURPOSE_MAX_LENGTH = 2000
+# States in which a request still holds on to its medium: a second request for it must wait.
+OPEN_STATES = ("submitted", "sent_back", "approved", "taken_out", "returned")
 
 
 def validate_carry_out(fields: dict, *, today: date | None = None) -> dict:
@@ -78,6 +89,49 @@ def validate_carry_out(fields: dict, *, today: date | None = None) -> dict:
     return cleaned
 
 
+def medium_usable(medium: Medium, day: date) -> tuple[bool, str]:
+    """The register's answer (tejun/media/register_services.py): may `medium` be used on `day`?"""
+    try:
+        from .register_services import medium_usable as usable
+    except ImportError:  # TEMPORARY-FALLBACK: remove once register_services lands
+        usable = _temporary_medium_usable
+    return usable(medium, day)
+
+
+def _temporary_medium_usable(medium, day):  # TEMPORARY-FALLBACK
+    if medium.status != Medium.Status.STORED:
+        return False, _("記録媒体は現在「%(status)s」です。") % {"status": medium.get_status_display()}
+    if medium.needs_exception and (medium.exception is None or not medium.exception.covers(day)):
+        return False, _("有効な例外措置がありません。")
+    return True, ""
+
+
+def _refuse_medium(message) -> InvalidInput:
+    return InvalidInput(_("入力内容を確認してください。"), fields={"medium": str(message)})
+
+
+def check_medium_for_carry_out(medium: Medium, *, actor, out_date: date, due_date: date,
+                               request: CarryOutRequest | None = None) -> None:
+    """May `medium` be carried out from out_date to due_date? Raises InvalidInput on the `medium` field."""
+    if not isinstance(medium, Medium) or medium.body_id != actor.body_id:
+        raise _refuse_medium(_("選択できない記録媒体です。"))
+    # Our own guard first: a disposed or lost medium is never carried out, whatever the register says.
+    if medium.status == Medium.Status.DISPOSED:
+        raise _refuse_medium(_("廃棄済の記録媒体は持ち出せません。"))
+    if medium.status == Medium.Status.LOST:
+        raise _refuse_medium(_("紛失した記録媒体は持ち出せません。"))
+    for day in dict.fromkeys((out_date, due_date)):
+        ok, reason = medium_usable(medium, day)
+        if not ok:
+            raise _refuse_medium(reason)
+    others = CarryOutRequest.objects.filter(medium=medium, state__in=OPEN_STATES)
+    if request is not None:
+        others = others.exclude(pk=request.pk)
+    other = others.values_list("number", flat=True).first()
+    if other:
+        raise _refuse_medium(_("この記録媒体には処理中の持出し申請（%(number)s）があります。") % {"number": other})
+
+
 def _next_number(body_id: int, today: date) -> str:
     fy = fiscal_year(today)
     prefix = f"CO-{fy}-"
@@ -88,13 +142,19 @@ def _next_number(body_id: int, today: date) -> str:
     return f"{prefix}{seq:04d}"
 
 
-def create_carry_out(*, actor, **fields) -> CarryOutRequest:
+def create_carry_out(*, actor, medium: Medium | None = None, **fields) -> CarryOutRequest:
     if not can(actor, "media.create_carry_out"):
         raise Forbidden(_("持出し申請を行う権限がありません。"))
     cleaned = validate_carry_out(fields)
     for attempt in range(3):
         try:
             with transaction.atomic():
+                if medium is not None:
+                    # Locked, so a disposal request cannot slip in between the check and the filing.
+                    locked_medium = Medium.objects.select_for_update().filter(pk=medium.pk).first()
+                    check_medium_for_carry_out(locked_medium, actor=actor, out_date=cleaned["out_date"],
+                                               due_date=cleaned["due_date"])
+                    cleaned["medium"] = locked_medium
                 request = CarryOutRequest.objects.create(
                     body_id=actor.body_id, requester=actor,
                     number=_next_number(actor.body_id, timezone.localdate()), **cleaned,
@@ -112,7 +172,10 @@ def create_carry_out(*, actor, **fields) -> CarryOutRequest:
     raise AssertionError("unreachable")
 
 
-def update_carry_out(request: CarryOutRequest, *, actor, **fields) -> CarryOutRequest:
+_UNSET = object()
+
+
+def update_carry_out(request: CarryOutRequest, *, actor, medium=_UNSET, **fields) -> CarryOutRequest:
     """The requester corrects a request that was sent back (差戻し), before resubmitting it."""
     with transaction.atomic():
         locked = CarryOutRequest.objects.select_for_update().filter(pk=request.pk).first()
@@ -124,9 +187,85 @@ def update_carry_out(request: CarryOutRequest, *, actor, **fields) -> CarryOutRe
             raise WrongState(_("差戻しされた申請だけ修正できます。"))
         current = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
         cleaned = validate_carry_out({**current, **fields})
+        new_medium = locked.medium if medium is _UNSET else medium
+        if new_medium is not None:
+            new_medium = Medium.objects.select_for_update().filter(pk=new_medium.pk).first()
+            check_medium_for_carry_out(new_medium, actor=actor, out_date=cleaned["out_date"],
+                                       due_date=cleaned["due_date"], request=locked)
         before = snapshot(locked)
         for name, value in cleaned.items():
             setattr(locked, name, value)
+        locked.medium = new_medium
         locked.save()
         record(actor, "update", locked, before, snapshot(locked))
     return locked
+
+
+# --- the medium's side of the workflow (called by CarryOutRequest's hooks, inside the engine's transaction)
+
+
+def _set_medium_status(medium: Medium, status: str, *, actor) -> Medium:
+    before = snapshot(medium)
+    medium.status = status
+    medium.save(update_fields=["status"])
+    record(actor, "update", medium, before, snapshot(medium))
+    return medium
+
+
+def _locked_medium(request: CarryOutRequest) -> Medium | None:
+    if request.medium_id is None:
+        return None
+    return Medium.objects.select_for_update().get(pk=request.medium_id)
+
+
+def medium_taken_out(request: CarryOutRequest, *, actor) -> None:
+    """take_out: checked again now (an exception may have expired since the approval), then 持出中."""
+    medium = _locked_medium(request)
+    if medium is None:
+        return
+    today = timezone.localdate()
+    if medium.status != Medium.Status.STORED:
+        raise WrongState(_("記録媒体 %(number)s は現在「%(status)s」のため持ち出せません。")
+                         % {"number": medium.number, "status": medium.get_status_display()})
+    for day in dict.fromkeys((today, max(today, request.due_date))):
+        ok, reason = medium_usable(medium, day)
+        if not ok:
+            raise WrongState(_("記録媒体 %(number)s は持ち出せません：%(reason)s")
+                             % {"number": medium.number, "reason": reason})
+    _set_medium_status(medium, Medium.Status.OUT, actor=actor)
+
+
+def medium_return_confirmed(request: CarryOutRequest, *, actor) -> None:
+    """confirm_return (by someone other than the requester): back to 保管中."""
+    medium = _locked_medium(request)
+    if medium is not None and medium.status == Medium.Status.OUT:
+        _set_medium_status(medium, Medium.Status.STORED, actor=actor)
+
+
+def _officers_and_managers(body) -> set:
+    people = set()
+    for role in (Role.OFFICER, Role.MANAGER):
+        people.update(h.person for h in role_holders(body, role) if not h.absent)
+    return people
+
+
+def medium_lost(request: CarryOutRequest, *, actor, comment: str) -> None:
+    """report_lost: the medium becomes 紛失, an incident record waits for the incidents issue, and the
+    officer and the manager are told at once."""
+    medium = _locked_medium(request)
+    what = request.data_description
+    if medium is not None:
+        _set_medium_status(medium, Medium.Status.LOST, actor=actor)
+        incident = PendingIncident.objects.create(
+            body_id=request.body_id, source=PendingIncident.Source.CARRY_OUT_LOST, medium=medium,
+            description=_("持出し申請 %(number)s（%(data)s）で持ち出した記録媒体 %(medium)s の紛失。\n%(comment)s")
+            % {"number": request.number, "data": what, "medium": medium.number, "comment": comment},
+            reported_by=actor,
+        )
+        record(actor, "create", incident, None, snapshot(incident))
+        what = f"{what}（{medium.number}）"
+    notify(_officers_and_managers(request.body) - {actor},
+           _("紛失の報告：持出し申請 %(number)s") % {"number": request.number},
+           _("%(name)s さんが「%(data)s」の紛失を報告しました。事故として対応してください。\n%(comment)s")
+           % {"name": actor.full_name, "data": what, "comment": comment},
+           request.get_absolute_url(), body=request.body)

@@ -18,9 +18,10 @@ CARRY_OUT_WORKFLOW = Workflow(
         "taken_out": _("持出中"),
         "returned": _("返却済（確認待ち）"),
         "closed": _("完了"),
+        "lost": _("紛失"),
     },
     initial="submitted",
-    final=("rejected", "withdrawn", "closed"),
+    final=("rejected", "withdrawn", "closed", "lost"),
     transitions=(
         # The officer decides; when no officer is present the manager decides (代決).
         Transition("approve", _("承認"), ("submitted",), "approved", (OFFICER,), decision=True,
@@ -37,6 +38,9 @@ CARRY_OUT_WORKFLOW = Workflow(
         # Someone other than the requester checks that it really came back.
         Transition("confirm_return", _("返却を確認"), ("returned",), "closed", (OFFICER, MANAGER),
                    not_requester=True),
+        # Lost while out: the medium becomes 紛失 and an incident is opened (CarryOutRequest.on_report_lost).
+        Transition("report_lost", _("紛失を報告"), ("taken_out",), "lost", (REQUESTER, OFFICER, MANAGER),
+                   comment_required=True, style="danger"),
     ),
 )
 

@@ -410,7 +410,7 @@ def test_scheme_change_page_suggests_the_obvious(login, manager, mixed_register)
     assert form[f"level_{three.pk}"].initial == "" and form[f"level_{two.pk}"].initial == "2"
     choices = [c for c, _l in form.fields[f"level_{three.pk}"].choices]
     assert choices == ["", "3A", "3B", "3C", "2", "1"]
-    assert "機密性3（1件）" in response.content.decode()
+    assert "機密性3（1件）の移行先" in response.content.decode()
 
 
 def test_scheme_change_without_complete_mapping_is_refused(login, manager, mixed_register):
@@ -444,3 +444,16 @@ def test_others_may_not_change_the_scheme(request, login, mixed_register, who):
     assert client.get(CHANGE).status_code == 403
     assert client.post(CHANGE, {"preset": "mic_r6"}).status_code == 403
     assert schemes.active_scheme(mixed_register[0].body).preset == "mic_r4"
+
+
+def test_import_events_show_in_the_history(login, manager):
+    from tejun.audit.services import record_many, snapshot
+
+    asset = new_asset(manager)
+    before = snapshot(asset)
+    Asset.objects.filter(pk=asset.pk).update(location="キャビネットC")
+    asset.refresh_from_db()
+    record_many(manager, [("import.update", asset, before, snapshot(asset))], body=manager.body)
+    row = login(manager).get(asset.get_absolute_url()).context["history"][0]
+    assert row["label"] == "Excel から更新"
+    assert [(c["field"], c["after"]) for c in row["changes"]] == [("保存場所", "キャビネットC")]
