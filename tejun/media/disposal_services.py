@@ -27,7 +27,8 @@ from tejun.lib.wareki import fiscal_year
 from tejun.notify.services import notify
 from tejun.workflow.engine import available_transitions, next_actors, perform
 
-from .models import DestructionRecord, DisposalRequest, Medium
+from .models import CarryOutRequest, DestructionRecord, DisposalRequest, Medium
+from .services import OPEN_STATES
 
 REASON_MAX_LENGTH = 2000
 TEXT_LIMITS = {"performer": 100, "witness": 100, "place": 200, "certificate_number": 100}
@@ -93,9 +94,14 @@ def create_disposal(*, actor, medium: Medium, reason: str, highest_level=None) -
                 errors: dict = {}
                 reason_text = _check_reason(reason, errors)
                 level = _check_level(highest_level, locked, errors)
+                busy = (CarryOutRequest.objects.filter(medium=locked, state__in=OPEN_STATES)
+                        .values_list("number", flat=True).first())
                 if locked.status != Medium.Status.STORED:
                     errors["medium"] = _("保管中の記録媒体だけ廃棄を申請できます（現在：%(status)s）。") % {
                         "status": locked.get_status_display()}
+                elif busy:
+                    errors["medium"] = _("この記録媒体には処理中の持出し申請（%(number)s）があります。") % {
+                        "number": busy}
                 if errors:
                     raise _invalid(errors)
                 disposal = DisposalRequest.objects.create(

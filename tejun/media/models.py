@@ -342,6 +342,9 @@ class Stocktake(models.Model):
 
         return _("棚卸（%(day)s開始）") % {"day": to_wareki(self.started_at)} if self.started_at else str(_("棚卸"))
 
+    def get_absolute_url(self):
+        return reverse("media:stocktake-detail", args=[self.pk])
+
 
 class StocktakeItem(models.Model):
     class Result(models.TextChoices):

@@ -91,19 +91,9 @@ def validate_carry_out(fields: dict, *, today: date | None = None) -> dict:
 
 def medium_usable(medium: Medium, day: date) -> tuple[bool, str]:
     """The register's answer (tejun/media/register_services.py): may `medium` be used on `day`?"""
-    try:
-        from .register_services import medium_usable as usable
-    except ImportError:  # TEMPORARY-FALLBACK: remove once register_services lands
-        usable = _temporary_medium_usable
+    from .register_services import medium_usable as usable
+
     return usable(medium, day)
-
-
-def _temporary_medium_usable(medium, day):  # TEMPORARY-FALLBACK
-    if medium.status != Medium.Status.STORED:
-        return False, _("記録媒体は現在「%(status)s」です。") % {"status": medium.get_status_display()}
-    if medium.needs_exception and (medium.exception is None or not medium.exception.covers(day)):
-        return False, _("有効な例外措置がありません。")
-    return True, ""
 
 
 def _refuse_medium(message) -> InvalidInput:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import register_views, views
 
 app_name = "media"
 urlpatterns = [
@@ -9,4 +9,24 @@ urlpatterns = [
     path("carry-outs/<int:pk>/", views.carry_out_detail, name="carry-out-detail"),
     path("carry-outs/<int:pk>/edit/", views.carry_out_edit, name="carry-out-edit"),
     path("carry-outs/<int:pk>/<slug:name>/", views.carry_out_transition, name="carry-out-transition"),
+    # The media register (C-1): cabinets, media, exceptions (例外措置), stock-takes (棚卸).
+    path("cabinets/", register_views.cabinet_list, name="cabinet-list"),
+    path("cabinets/new/", register_views.cabinet_new, name="cabinet-new"),
+    path("cabinets/<int:pk>/edit/", register_views.cabinet_edit, name="cabinet-edit"),
+    path("register/", register_views.medium_list, name="medium-list"),
+    path("register/new/", register_views.medium_new, name="medium-new"),
+    path("register/<int:pk>/", register_views.medium_detail, name="medium-detail"),
+    path("register/<int:pk>/edit/", register_views.medium_edit, name="medium-edit"),
+    path("register/<int:pk>/data-written/", register_views.medium_data_written, name="medium-data-written"),
+    path("exceptions/", register_views.exception_list, name="exception-list"),
+    path("exceptions/new/", register_views.exception_new, name="exception-new"),
+    path("exceptions/<int:pk>/", register_views.exception_detail, name="exception-detail"),
+    path("exceptions/<int:pk>/edit/", register_views.exception_edit, name="exception-edit"),
+    path("exceptions/<int:pk>/<slug:name>/", register_views.exception_transition, name="exception-transition"),
+    path("stocktakes/", register_views.stocktake_list, name="stocktake-list"),
+    path("stocktakes/start/", register_views.stocktake_start, name="stocktake-start"),
+    path("stocktakes/<int:pk>/", register_views.stocktake_detail, name="stocktake-detail"),
+    path("stocktakes/<int:pk>/print/", register_views.stocktake_print, name="stocktake-print"),
+    path("stocktakes/<int:pk>/close/", register_views.stocktake_close, name="stocktake-close"),
+    path("stocktakes/<int:pk>/items/<int:item_pk>/", register_views.stocktake_mark, name="stocktake-mark"),
 ]

@@ -457,3 +457,21 @@ def test_import_events_show_in_the_history(login, manager):
     row = login(manager).get(asset.get_absolute_url()).context["history"][0]
     assert row["label"] == "Excel から更新"
     assert [(c["field"], c["after"]) for c in row["changes"]] == [("保存場所", "キャビネットC")]
+
+
+def test_admin_is_read_only(client, manager, body):
+    from tejun.orgs.models import User
+
+    new_asset(manager, name="議員名簿")
+    from django.utils import timezone
+
+    root = User.objects.create_superuser("root", "Kumo-to-Sora-7294", full_name="管理者", body=body,
+                                         password_changed_at=timezone.now())
+    client.force_login(root)
+    response = client.get("/admin/assets/asset/")
+    assert response.status_code == 200 and "議員名簿" in response.content.decode()
+    assert client.get("/admin/assets/asset/add/").status_code == 403
+    asset = Asset.objects.get()
+    assert client.post(f"/admin/assets/asset/{asset.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Asset.objects.filter(pk=asset.pk).exists()
+    assert client.get("/admin/assets/classificationscheme/").status_code == 200
