@@ -223,6 +223,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("kind", "status") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "MediumKindEnum": "tejun.media.models.Medium.Kind",
+        "MediumStatusEnum": "tejun.media.models.Medium.Status",
+        "MediumExceptionKindEnum": "tejun.media.models.MediumException.Kind",
+        "StocktakeStatusEnum": "tejun.media.models.Stocktake.Status",
+    },
 }
 
 LOGGING = {

@@ -6,6 +6,8 @@ from tejun.assets import apis_io
 from tejun.assets.apis import AssetViewSet, ClassificationLevelViewSet
 from tejun.audit.apis import AuditEventViewSet
 from tejun.media.apis import CarryOutViewSet
+from tejun.media.disposal_apis import DisposalViewSet
+from tejun.media.register_apis import CabinetViewSet, MediumExceptionViewSet, MediumViewSet, StocktakeViewSet
 from tejun.orgs.apis import AbsenceViewSet, MeView, PersonViewSet, RoleAssignmentViewSet
 
 from .auth import TokenView
@@ -17,6 +19,11 @@ router.register("role-assignments", RoleAssignmentViewSet, basename="role-assign
 router.register("absences", AbsenceViewSet, basename="absence")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("carry-outs", CarryOutViewSet, basename="carry-out")
+router.register("disposals", DisposalViewSet, basename="disposal")
+router.register("cabinets", CabinetViewSet, basename="cabinet")
+router.register("media", MediumViewSet, basename="medium")
+router.register("medium-exceptions", MediumExceptionViewSet, basename="medium-exception")
+router.register("stocktakes", StocktakeViewSet, basename="stocktake")
 router.register("assets", AssetViewSet, basename="asset")
 router.register("classification-levels", ClassificationLevelViewSet, basename="classification-level")
 

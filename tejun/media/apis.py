@@ -11,12 +11,24 @@ from tejun.lib.errors import Forbidden, NotFound, WrongState
 from tejun.workflow.engine import available_transitions, perform
 
 from . import selectors, services
-from .models import CarryOutRequest, Confidentiality
+from .models import CarryOutRequest, Confidentiality, Medium
 
 WORKFLOW = CarryOutRequest.workflow
 
 
+class BodyMedium(serializers.PrimaryKeyRelatedField):
+    """A medium of the acting user's body: another body's id reads as "does not exist", like a missing one."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Medium.objects.filter(body_id=getattr(getattr(request, "user", None), "body_id", None) or -1)
+
+
 class CarryOutSerializer(StrictFields, serializers.ModelSerializer):
+    medium = BodyMedium(required=False, allow_null=True, help_text=gettext_lazy(
+        "記録媒体管理台帳の媒体 id（任意）。廃棄済・紛失・持出中・廃棄申請中の媒体や、有効な例外措置のない"
+        "USBメモリ・私物の媒体は指定できません。"))
+    medium_number = serializers.CharField(source="medium.number", read_only=True, default=None)
     requester = serializers.CharField(source="requester.full_name", read_only=True)
     state_label = serializers.CharField(read_only=True)
     available_transitions = serializers.SerializerMethodField(
@@ -27,7 +39,8 @@ class CarryOutSerializer(StrictFields, serializers.ModelSerializer):
 
     class Meta:
         model = CarryOutRequest
-        fields = ["id", "number", "state", "state_label", "requester", "data_description", "confidentiality",
+        fields = ["id", "number", "state", "state_label", "requester", "medium", "medium_number",
+                  "data_description", "confidentiality",
                   "purpose", "destination", "encrypted", "password_protected", "locked_case", "protection_note",
                   "out_date", "due_date", "taken_out_at", "returned_at", "return_confirmed_at", "created_at",
                   "available_transitions"]
@@ -90,7 +103,7 @@ class CarryOutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         operation_id="carry_outs_transition",
-        summary=gettext_lazy("状態を進める（承認・差戻し・却下・再申請・取下げ・持出し・返却・返却確認）"),
+        summary=gettext_lazy("状態を進める（承認・差戻し・却下・再申請・取下げ・持出し・返却・返却確認・紛失の報告）"),
         request=TransitionInputSerializer, responses=CarryOutSerializer,
         parameters=[OpenApiParameter("transition", str, OpenApiParameter.PATH,
                                      enum=[t.name for t in WORKFLOW.transitions])],

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from tejun.access.policy import can, same_body
+from tejun.access.policy import can, same_body, transition_authority
 from tejun.assets.models import Axis, ClassificationLevel
 from tejun.audit.services import record, snapshot
 from tejun.lib.errors import Forbidden, InvalidInput, NotFound, WrongState
@@ -90,7 +90,7 @@ def create_disposal(*, actor, medium: Medium, reason: str, highest_level=None) -
     for attempt in range(3):
         try:
             with transaction.atomic():
-                locked = Medium.objects.select_for_update().select_related("highest_level").get(pk=medium.pk)
+                locked = Medium.objects.select_for_update().get(pk=medium.pk)
                 errors: dict = {}
                 reason_text = _check_reason(reason, errors)
                 level = _check_level(highest_level, locked, errors)
@@ -110,6 +110,7 @@ def create_disposal(*, actor, medium: Medium, reason: str, highest_level=None) -
                 )
                 record(actor, "create", disposal, None, snapshot(disposal))
                 _set_status(locked, Medium.Status.DISPOSAL_REQUESTED, actor=actor)
+                disposal.medium = locked
                 notify(next_actors(disposal) - {actor},
                        _("廃棄申請 %(number)s が届きました") % {"number": disposal.number},
                        _("%(name)s さんから記録媒体 %(medium)s の廃棄申請です。")
@@ -158,6 +159,17 @@ def disposal_actions(user, disposal: DisposalRequest) -> list:
             if t.name != "record_destruction" or can_record_destruction_now(disposal)]
 
 
+def precheck_destruction(disposal: DisposalRequest, actor) -> None:
+    """Forbidden / WrongState before any input is read (the engine checks all again under the row lock)."""
+    t = disposal.workflow.get("record_destruction")
+    transition_authority(actor, disposal, t)
+    if disposal.state not in t.source:
+        raise WrongState(_("現在の状態（%(state)s）では「%(action)s」はできません。")
+                         % {"state": disposal.state_label, "action": t.label})
+    if not can_record_destruction_now(disposal):
+        raise WrongState(_("機密性2以上のデータを含む記録媒体は、責任者の承認を受けてから破壊を記録してください。"))
+
+
 def record_destruction(disposal: DisposalRequest, *, actor, comment: str = "", deputy_reason: str = "",
                        **fields) -> DisposalRequest:
     """Close the request with its destruction record (checks in DisposalRequest.on_record_destruction)."""
@@ -177,6 +189,7 @@ def medium_back_in_store(disposal: DisposalRequest, *, actor) -> None:
     medium = Medium.objects.select_for_update().get(pk=disposal.medium_id)
     if medium.status == Medium.Status.DISPOSAL_REQUESTED:
         _set_status(medium, Medium.Status.STORED, actor=actor)
+    disposal.medium = medium
 
 
 def _performed_at(value, errors: dict):
@@ -250,4 +263,5 @@ def apply_destruction(disposal: DisposalRequest, *, actor, data: dict) -> Destru
     destruction.save()
     record(actor, "create", destruction, None, snapshot(destruction))
     _set_status(medium, Medium.Status.DISPOSED, actor=actor)
+    disposal.medium = medium  # the engine returns this object: it must show the new status
     return destruction

@@ -11,6 +11,7 @@ classification of data ever written to a medium.
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,6 +84,16 @@ def _person_of_body(body, value, errors: dict, name: str):
     if person is None:
         errors[name] = [_("この団体の職員を選んでください。")]
     return person
+
+
+def _fresh(model, body, value):
+    """The row of the body given as an object or an id, read again (a caller's copy may be stale:
+    an exception approved since, a cabinet made non-lockable). None when it is not the body's."""
+    if isinstance(value, model):
+        value = value.pk
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return model.objects.filter(pk=value, body=body).first()
 
 
 def _unknown(fields: dict, allowed, errors: dict):
@@ -277,10 +288,7 @@ def validate_medium(body, fields: dict, *, instance: Medium | None = None, today
         cleaned["custodian"] = _person_of_body(body, cleaned["custodian"], errors, "custodian")
     cabinet = cleaned.get("cabinet")
     if cabinet not in (None, ""):
-        if isinstance(cabinet, int) and not isinstance(cabinet, bool):
-            cabinet = Cabinet.objects.filter(pk=cabinet, body=body).first()
-        elif not (isinstance(cabinet, Cabinet) and cabinet.body_id == body.pk):
-            cabinet = None
+        cabinet = _fresh(Cabinet, body, cabinet)
         if cabinet is None:
             errors["cabinet"] = [_("この団体のキャビネットを選んでください。")]
         elif not cabinet.lockable and (instance is None or cabinet.pk != instance.cabinet_id):
@@ -299,10 +307,7 @@ def validate_medium(body, fields: dict, *, instance: Medium | None = None, today
                                          "データの分類は、消去しても記録媒体に残ります。") % {"level": current.label}]
     exception = cleaned.get("exception")
     if exception not in (None, ""):
-        if isinstance(exception, int) and not isinstance(exception, bool):
-            exception = MediumException.objects.filter(pk=exception, body=body).first()
-        elif not (isinstance(exception, MediumException) and exception.body_id == body.pk):
-            exception = None
+        exception = _fresh(MediumException, body, exception)
         if exception is None:
             errors["exception"] = [_("この団体の例外措置を選んでください。")]
         cleaned["exception"] = exception
@@ -421,23 +426,26 @@ def exception_covering(medium: Medium, day: date | None = None) -> MediumExcepti
     """The approved exception of the right kind that covers `day` for the medium, if any.
 
     The medium's linked exception, or an approved request made for this medium (a renewal
-    approved before the link moved).
+    approved before the link moved). Read from the database, not from the caller's copy.
     """
     day = day or timezone.localdate()
     needed = required_exception_kind(medium.kind, medium.owner)
     if needed is None:
         return None
-    candidates = []
-    if medium.exception_id:
-        candidates.append(medium.exception)
-    candidates += list(MediumException.objects.filter(medium=medium, state="approved", kind=needed,
-                                                      valid_from__lte=day, valid_to__gte=day))
-    return next((e for e in candidates if e.kind == needed and e.covers(day)), None)
+    linked = Q(pk=medium.exception_id) if medium.exception_id else Q(pk__in=[])
+    return (MediumException.objects.filter(linked | Q(medium_id=medium.pk), body_id=medium.body_id,
+                                           state="approved", kind=needed, valid_from__lte=day, valid_to__gte=day)
+            .order_by("-valid_to").first())
 
 
 def medium_usable(medium: Medium, day: date | None = None) -> tuple[bool, str]:
-    """May the medium be used (carried out) on `day`? (False, the reason in Japanese) when not."""
+    """May the medium be used (carried out) on `day`? (False, the reason in Japanese) when not.
+
+    The status and the exception are read afresh: a copy held by the caller may predate a revocation.
+    """
     day = day or timezone.localdate()
+    if medium.pk:
+        medium = Medium.objects.select_related("exception").get(pk=medium.pk)
     reasons = {
         Medium.Status.DISPOSED: _("廃棄済の記録媒体です。"),
         Medium.Status.LOST: _("紛失として記録されている記録媒体です。"),
@@ -448,7 +456,7 @@ def medium_usable(medium: Medium, day: date | None = None) -> tuple[bool, str]:
         return False, reasons[medium.status]
     needed = required_exception_kind(medium.kind, medium.owner)
     if needed is not None and exception_covering(medium, day) is None:
-        problem = exception_problem(medium.exception if medium.exception_id else None, needed, day)
+        problem = exception_problem(medium.exception, needed, day)
         return False, _("%(number)s は例外措置が必要な記録媒体です。%(problem)s") % {
             "number": medium.number, "problem": problem or _missing_exception_message(needed)}
     return True, ""
@@ -475,10 +483,7 @@ def validate_exception(body, fields: dict, *, today: date | None = None) -> dict
         errors["kind"] = [_("選択肢から選んでください。")]
     medium = cleaned.get("medium")
     if medium not in (None, ""):
-        if isinstance(medium, int) and not isinstance(medium, bool):
-            medium = Medium.objects.filter(pk=medium, body=body).first()
-        elif not (isinstance(medium, Medium) and medium.body_id == body.pk):
-            medium = None
+        medium = _fresh(Medium, body, medium)
         if medium is None:
             errors["medium"] = [_("この団体の記録媒体を選んでください。")]
         elif medium.status == Medium.Status.DISPOSED:

@@ -130,12 +130,16 @@ def medium_list(request):
     flt = selectors.MediumFilter.from_params(request.GET)
     page = Paginator(selectors.medium_list(user, flt), PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode(flt.as_query())
+    today = timezone.localdate()
+    # The linked exception is read with the row: no query per medium.
+    rows = [{"medium": m, "exception_ok": not m.needs_exception or bool(m.exception_id and m.exception.covers(today))}
+            for m in page.object_list]
     return render(request, "media/medium_list.html", {
-        "page_obj": page, "flt": flt, "query": f"{query}&" if query else "",
+        "page_obj": page, "rows": rows, "flt": flt, "query": f"{query}&" if query else "",
         "kinds": Medium.Kind.choices, "owners": Medium.Owner.choices, "statuses": Medium.Status.choices,
         "cabinets": Cabinet.objects.filter(body=user.body).order_by("name"),
         "people": User.objects.filter(body=user.body, is_active=True).order_by("furigana", "pk"),
-        "can_register": can(user, "media.register"), "today": timezone.localdate(),
+        "can_register": can(user, "media.register"),
     })
 
 
@@ -487,10 +491,11 @@ def stocktake_mark(request, pk, item_pk):
             error = _messages_of(e)
         item = selectors.stocktake_item_get(request.user, stocktake, item.pk)
     if request.headers.get("HX-Request"):
+        # The row alone, swapped in place (htmx swaps 2xx answers only: an error is shown in the row).
         stocktake.refresh_from_db()
         return render(request, "media/stocktake_row.html", {
             "item": item, "stocktake": stocktake, "error": error,
-            "can_mark": stocktake.status == stocktake.Status.OPEN}, status=400 if error and not form.is_valid() else 200)
+            "can_mark": stocktake.status == stocktake.Status.OPEN})
     if error:
         messages.error(request, error)
     return redirect(f"{stocktake.get_absolute_url()}#item-{item.pk}")

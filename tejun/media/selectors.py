@@ -6,7 +6,7 @@ from .models import CarryOutRequest
 
 
 def carry_out_list(user, *, state: str = "", q: str = "") -> QuerySet[CarryOutRequest]:
-    qs = visible(user, CarryOutRequest).select_related("requester")
+    qs = visible(user, CarryOutRequest).select_related("requester", "medium")
     if state:
         qs = qs.filter(state=state)
     if q:

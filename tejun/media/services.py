@@ -223,6 +223,7 @@ def medium_taken_out(request: CarryOutRequest, *, actor) -> None:
             raise WrongState(_("記録媒体 %(number)s は持ち出せません：%(reason)s")
                              % {"number": medium.number, "reason": reason})
     _set_medium_status(medium, Medium.Status.OUT, actor=actor)
+    request.medium = medium
 
 
 def medium_return_confirmed(request: CarryOutRequest, *, actor) -> None:
@@ -230,6 +231,7 @@ def medium_return_confirmed(request: CarryOutRequest, *, actor) -> None:
     medium = _locked_medium(request)
     if medium is not None and medium.status == Medium.Status.OUT:
         _set_medium_status(medium, Medium.Status.STORED, actor=actor)
+        request.medium = medium
 
 
 def _officers_and_managers(body) -> set:
@@ -246,6 +248,7 @@ def medium_lost(request: CarryOutRequest, *, actor, comment: str) -> None:
     what = request.data_description
     if medium is not None:
         _set_medium_status(medium, Medium.Status.LOST, actor=actor)
+        request.medium = medium
         incident = PendingIncident.objects.create(
             body_id=request.body_id, source=PendingIncident.Source.CARRY_OUT_LOST, medium=medium,
             description=_("持出し申請 %(number)s（%(data)s）で持ち出した記録媒体 %(medium)s の紛失。\n%(comment)s")

@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 # Each returns how many reminders it sent. Apps add theirs here.
 PERIODIC_CHECKS = [
     "tejun.media.tasks.remind_overdue_carry_outs",
+    "tejun.media.tasks.warn_expiring_exceptions",
     "tejun.orgs.tasks.remind_password_expiry",
     "tejun.assets.tasks.remind_asset_confirmation",
 ]

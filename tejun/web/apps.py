@@ -12,3 +12,9 @@ class WebConfig(AppConfig):
         from tejun.workflow.registry import register
 
         register(CarryOutRequest, title=_("データの持出し（P-01）"))
+        from tejun.media.models import MediumException
+
+        register(MediumException, title=_("記録媒体の例外措置（C-1）"))
+        from tejun.media.models import DisposalRequest
+
+        register(DisposalRequest, title=_("記録媒体の廃棄（P-02）"), select_related=("requester", "medium"))

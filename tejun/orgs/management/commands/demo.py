@@ -25,6 +25,9 @@ class Command(BaseCommand):
             from tejun.assets.demo import create_demo_assets
 
             create_demo_assets(created)
+            from tejun.media.demo import create_demo_media
+
+            create_demo_media(created)
         self.stdout.write(f"{DEMO_BODY}: {'created / 作成しました' if created else 'already exists / 作成済みです'}")
         if not demo_exists():
             return
