@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tejun.access.policy import can
 from tejun.lib import xlsx
 from tejun.lib.errors import Forbidden, InvalidInput
-from tejun.lib.pdf import render_pdf
+from tejun.lib.pdf import GridColumn, TextGrid, render_pdf
 from tejun.lib.wareki import era_short, to_wareki
 from tejun.orgs.models import Post
 
@@ -90,24 +90,26 @@ _VALUES_FIELDS = ("number", "department", "name", "business", "form", "location"
                   "note")
 
 
+def _converter(kind: str):
+    if kind == "form":
+        return lambda v: FORM_TEXT.get(v, v)
+    if kind == "network":
+        return lambda v: NETWORK_TEXT.get(v, "")
+    if kind == "status":
+        return lambda v: STATUS_TEXT.get(v, v)
+    if kind == "flag":
+        return lambda v: FLAG_MARK if v else None
+    if kind in ("text", "level", "post"):
+        return lambda v: v or None
+    return lambda v: v  # years (int or None), date (date or None)
+
+
+_CONVERTERS = tuple(_converter(c.kind) for c in COLUMNS)
+
+
 def _row_values(values: tuple) -> list:
     """One asset (a values_list tuple in COLUMNS order) as the cells a clerk would write."""
-    out = []
-    for column, value in zip(COLUMNS, values, strict=True):
-        kind = column.kind
-        if kind == "form":
-            out.append(FORM_TEXT.get(value, value))
-        elif kind == "network":
-            out.append(NETWORK_TEXT.get(value, ""))
-        elif kind == "status":
-            out.append(STATUS_TEXT.get(value, value))
-        elif kind == "flag":
-            out.append(FLAG_MARK if value else None)
-        elif kind in ("text", "level", "post"):
-            out.append(value or None)
-        else:  # years (int or None), date (date or None)
-            out.append(value)
-    return out
+    return [convert(value) for convert, value in zip(_CONVERTERS, values, strict=True)]
 
 
 def register_rows(qs):
@@ -285,47 +287,40 @@ def template_workbook(body) -> Workbook:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-NETWORK_SHORT = {Asset.NetworkLayer.MYNUMBER: "マイナンバー系", Asset.NetworkLayer.LGWAN: "LGWAN系",
-                 Asset.NetworkLayer.INTERNET: "インターネット系"}
-PERSONAL_SHORT = (("has_personal_info", "個"), ("has_sensitive_personal_info", "要"),
-                  ("has_specific_personal_info", "特"))
-_PDF_FIELDS = ("number", "department", "name", "business", "form", "network_layer", "location",
+NETWORK_SHORT = {Asset.NetworkLayer.MYNUMBER: "マイナンバー", Asset.NetworkLayer.LGWAN: "LGWAN",
+                 Asset.NetworkLayer.INTERNET: "インターネット"}
+# The PDF's columns: every column of the register, in half-width units (6 pt type on A4 landscape).
+PDF_COLUMNS = [
+    GridColumn("管理番号", 11), GridColumn("所属", 16), GridColumn("資産名称", 30), GridColumn("業務", 18),
+    GridColumn("形態", 9, "center"), GridColumn("保存場所", 22), GridColumn("ネットワーク", 15),
+    GridColumn("機密性", 7, "center"), GridColumn("完全性", 7, "center"), GridColumn("可用性", 7, "center"),
+    GridColumn("個人\n情報", 7, "center"), GridColumn("要配慮\n個人\n情報", 7, "center"),
+    GridColumn("特定\n個人\n情報", 7, "center"), GridColumn("管理者\n（役職）", 14), GridColumn("アクセス権者", 14),
+    GridColumn("保存\n年限", 7, "center"), GridColumn("満了日", 10), GridColumn("外部提供・\n委託先", 14),
+    GridColumn("確認日", 10), GridColumn("状態", 7, "center"), GridColumn("備考", 26),
+]
+_PDF_FIELDS = ("number", "department", "name", "business", "form", "location", "network_layer",
                "confidentiality__code", "integrity__code", "availability__code", "has_personal_info",
-               "has_sensitive_personal_info", "has_specific_personal_info", "manager_post__name", "retention_years",
-               "expires_on", "confirmed_on", "status")
+               "has_sensitive_personal_info", "has_specific_personal_info", "manager_post__name", "access_holders",
+               "retention_years", "expires_on", "external_party", "confirmed_on", "status", "note")
 
 
-def short_wareki(d: date) -> str:
+def short_wareki(d: date | None) -> str:
     """R7.4.1: the short 和暦 clerks write in narrow columns."""
-    return f"{era_short(d)}.{d.month}.{d.day}"
+    return f"{era_short(d)}.{d.month}.{d.day}" if d else ""
 
 
-def _line(text) -> str:
-    return " ".join((text or "").split())  # one line: the cell's own newline separates two fields
-
-
-def _pdf_row(v: dict) -> dict:
-    """One asset as the cells of the PDF: related fields share a cell (WeasyPrint's time grows with cells)."""
-    retention = f"{v['retention_years']}年" if v["retention_years"] else "常用・永年"
-    if v["expires_on"]:
-        retention += f"\n{short_wareki(v['expires_on'])}"
-    disposed = v["status"] == Asset.Status.DISPOSED
-    form = "・".join(x for x in (FORM_TEXT.get(v["form"], v["form"]), NETWORK_SHORT.get(v["network_layer"], "")) if x)
-    name = _line(v["name"]) + ("［廃棄済］" if disposed else "")
-    return {
-        "number": v["number"], "department": v["department"],
-        "name_business": f"{name}\n{_line(v['business'])}" if v["business"] else name,
-        "form_location": f"{form}\n{_line(v['location'])}" if v["location"] else form,
-        "levels": f"{v['confidentiality__code']}・{v['integrity__code']}・{v['availability__code']}",
-        "personal": "・".join(mark for name, mark in PERSONAL_SHORT if v[name]),
-        "manager": v["manager_post__name"] or "", "retention": retention,
-        "confirmed_on": short_wareki(v["confirmed_on"]) if v["confirmed_on"] else "未確認",
-        "disposed": disposed,
-    }
+def _pdf_values(v: tuple) -> list[str]:
+    (number, department, name, business, form, location, network, conf, integ, avail, personal, sensitive,
+     specific, manager, holders, years, expires, external, confirmed, status, note) = v
+    return [number, department, name, business, FORM_TEXT.get(form, form), location, NETWORK_SHORT.get(network, ""),
+            conf, integ, avail, FLAG_MARK if personal else "", FLAG_MARK if sensitive else "",
+            FLAG_MARK if specific else "", manager or "", holders, f"{years}年" if years else "常用",
+            short_wareki(expires), external, short_wareki(confirmed), STATUS_TEXT.get(status, status), note]
 
 
 def export_pdf(user, flt: AssetFilter) -> bytes:
-    """The filtered register as an A4 landscape PDF (at most PDF_MAX_ROWS rows)."""
+    """The filtered register as an A4 landscape PDF (at most PDF_MAX_ROWS rows), every column."""
     _check_view(user)
     qs = asset_list(user, flt)
     count = qs.count()
@@ -333,8 +328,11 @@ def export_pdf(user, flt: AssetFilter) -> bytes:
         raise InvalidInput(_("PDF に出力できるのは %(limit)s 件までです（%(count)s 件）。条件で絞り込むか、Excel で出力してください。")
                            % {"limit": f"{PDF_MAX_ROWS:,}", "count": f"{count:,}"})
     body = user.body
-    rows = [_pdf_row(v) for v in qs.values(*_PDF_FIELDS).iterator(chunk_size=2000)]
+    grid = TextGrid(PDF_COLUMNS, font_size_pt=6.0)
+    rows = [{"text": grid.lines(_pdf_values(v)), "disposed": v[19] == Asset.Status.DISPOSED}
+            for v in qs.values_list(*_PDF_FIELDS).iterator(chunk_size=2000)]
     return render_pdf("assets/pdf_register.html", {
         "title": TITLE, "body": body, "printed_on": to_wareki(timezone.localdate()), "scheme": active_scheme(body),
         "filter_text": describe_filter(flt), "rows": rows, "count": count,
+        "grid_css": grid.css(), "grid_header": grid.lines([c.header for c in PDF_COLUMNS], center_all=True, bottom=True),
     })

@@ -5,6 +5,13 @@ URL fetcher refuses every scheme except data: and file:, so a stray http(s) URL 
 data can never make the server call out (DESIGN: offline).
 """
 
+import functools
+import glob
+import itertools
+import os
+import unicodedata
+from dataclasses import dataclass
+
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
@@ -47,3 +54,150 @@ def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> HttpResp
     response = HttpResponse(data, content_type=PDF_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     return response
+
+
+# --- long registers: one ruled text block per row --------------------------------------------
+#
+# WeasyPrint spends about a millisecond on every table cell, so a 1,000-row register with twenty
+# columns takes twenty seconds as an HTML table. A TextGrid lays a row out as lines of text in the
+# monospaced "Noto Sans Mono CJK JP" instead (half-width characters are half an em, full-width ones
+# an em) inside one cell; the column rules are one background gradient on the table, so a page
+# costs the same whatever the number of columns. Widths are counted in half-width units.
+
+MONO_FAMILY = '"Noto Sans Mono CJK JP", "Noto Sans CJK JP", monospace'
+MONO_FACE = "Noto Sans Mono CJK JP"
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", os.path.expanduser("~/.fonts"),
+             os.path.expanduser("~/.local/share/fonts"))
+HALF = 500  # font units (of 1000 to the em) of a half-width character
+
+
+@functools.cache
+def _advances() -> dict[int, int]:
+    """Advance widths (font units) of the monospaced CJK face, read from the installed font file."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    for folder in FONT_DIRS:
+        for path in sorted(glob.glob(os.path.join(folder, "**", "NotoSans*CJK*"), recursive=True)):
+            if "Bold" in path or not path.lower().endswith((".ttc", ".otf", ".ttf")):
+                continue
+            try:
+                fonts = TTCollection(path, lazy=True).fonts if path.lower().endswith(".ttc") else [
+                    TTFont(path, lazy=True)]
+                for font in fonts:
+                    if font["name"].getDebugName(4) == MONO_FACE:
+                        scale = 1000 / font["head"].unitsPerEm
+                        metrics = font["hmtx"].metrics
+                        return {cp: round(metrics[g][0] * scale) for cp, g in font.getBestCmap().items()}
+            except Exception:  # an unreadable font file is skipped  # noqa: BLE001, S112
+                continue
+    return {}
+
+
+def char_width(ch: str) -> int:
+    width = _advances().get(ord(ch))
+    if width is None:  # not in the face (or the face is missing): East Asian width decides
+        width = 1000 if unicodedata.east_asian_width(ch) in "WFA" else HALF
+    return width
+
+
+def text_width(text: str) -> int:
+    return sum(char_width(ch) for ch in text)
+
+
+def wrap_text(text: str, max_width: int, max_lines: int = 6) -> list[str]:
+    """Break text into lines no wider than max_width (font units), anywhere (as Japanese is); "…" if cut."""
+    lines: list[str] = []
+    for paragraph in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        paragraph = paragraph.replace("\t", " ").rstrip()
+        line, width = "", 0
+        for ch in paragraph:
+            w = char_width(ch)
+            if width + w > max_width and line:
+                lines.append(line)
+                line, width = "", 0
+                if ch == " ":
+                    continue
+            line += ch
+            width += w
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and text_width(last) + char_width("…") > max_width:
+            last = last[:-1]
+        lines = lines[:max_lines - 1] + [last + "…"]
+    return lines
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    header: str
+    width: int            # half-width units, including the one-unit gap that holds the rule
+    align: str = "left"   # left, center, right
+
+
+class TextGrid:
+    """Rows of a register as ruled, aligned text lines (see above). Use with the grid_* CSS in a template."""
+
+    def __init__(self, columns: list[GridColumn], *, font_size_pt: float = 6.0, max_lines: int = 6):
+        self.columns = columns
+        self.font_size_pt = font_size_pt
+        self.max_lines = max_lines
+        self.bounds = list(itertools.accumulate(c.width for c in columns))
+
+    @property
+    def unit_pt(self) -> float:
+        return self.font_size_pt / 2
+
+    @property
+    def width_pt(self) -> float:
+        return self.bounds[-1] * self.unit_pt
+
+    def css(self) -> str:
+        """The table width, font and column rules (one gradient) for `table.grid`."""
+        stops = []
+        for b in self.bounds[:-1]:
+            a, z = b * self.unit_pt - 0.25, b * self.unit_pt + 0.25
+            stops += [f"transparent {a:.2f}pt", f"#777 {a:.2f}pt", f"#777 {z:.2f}pt", f"transparent {z:.2f}pt"]
+        rules = f"linear-gradient(to right, {', '.join(stops)})" if stops else "none"
+        return (f"table.grid {{ width: {self.width_pt:.2f}pt; border-collapse: collapse; table-layout: fixed;"
+                f" font-family: {MONO_FAMILY}; font-size: {self.font_size_pt}pt; font-kerning: none;"
+                f" background-image: {rules}; border-left: .4pt solid #777; border-right: .4pt solid #777; }}\n"
+                f"table.grid th, table.grid td {{ white-space: pre; tab-size: 1; text-align: left;"
+                f" padding: .35mm 0 .35mm {self.unit_pt / 2:.2f}pt; border-bottom: .4pt solid #777;"
+                f" vertical-align: top; }}\n"
+                "table.grid thead { display: table-header-group; }\n"
+                "table.grid th { font-weight: normal; border-top: .4pt solid #777; vertical-align: bottom; }\n"
+                "table.grid tr { break-inside: avoid; }\n")
+
+    def lines(self, values: list[str], *, center_all: bool = False, bottom: bool = False) -> str:
+        """One row as text lines: each value wrapped in its column, columns joined on the half-width grid.
+
+        center_all centres every column (headers); bottom puts short cells on the last lines.
+        """
+        cells = [wrap_text(str(v) if v is not None else "", (c.width - 1) * HALF, self.max_lines)
+                 for c, v in zip(self.columns, values, strict=True)]
+        height = max((len(c) for c in cells), default=1) or 1
+        if bottom:
+            cells = [[""] * (height - len(c)) + c for c in cells]
+        out = []
+        for k in range(height):
+            line, pos = [], 0  # pos: where the text ends, in font units from the row's left edge
+            for i, (column, cell) in enumerate(zip(self.columns, cells, strict=True)):
+                start = (self.bounds[i - 1] if i else 0) * HALF
+                text = cell[k] if k < len(cell) else ""
+                if not text:
+                    continue
+                width = text_width(text)
+                free = (column.width - 1) * HALF - width
+                align = "center" if center_all else column.align
+                shift = 0 if align == "left" else free // HALF if align == "right" else (free // HALF) // 2
+                if pos % HALF:  # off the grid (a proportional glyph): a tab snaps to the next unit
+                    line.append("\t")
+                    pos = (pos // HALF + 1) * HALF
+                line.append(" " * ((start - pos) // HALF + shift))
+                line.append(text)
+                pos = start + shift * HALF + width
+            out.append("".join(line).rstrip())
+        return "\n".join(out)

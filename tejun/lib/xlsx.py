@@ -52,9 +52,12 @@ def _needs_quote(text: str) -> bool:
     return text.startswith(FORMULA_STARTS)
 
 
+_QUOTE_TRIGGERS = frozenset("".join(FORMULA_STARTS) + QUOTE)
+
+
 def neutralise(value):
     """A value safe to put in a cell: text that Excel would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value and _needs_quote(value):
+    if isinstance(value, str) and value and value[0] in _QUOTE_TRIGGERS and _needs_quote(value):
         return QUOTE + value
     return value
 
@@ -95,7 +98,12 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _COLUMN_LETTERS = [get_column_letter(i) for i in range(1, 257)]
 
 
+_XML_WORK_RE = re.compile(r"[&<>\r\000-\010\013\014\016-\037\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+
+
 def _text_xml(text: str) -> str:
+    if _XML_WORK_RE.search(text) is None:  # the usual case: nothing to escape
+        return text
     if ILLEGAL_CHARACTERS_RE.search(text):
         text = ILLEGAL_CHARACTERS_RE.sub("", text)
     if "_x" in text:  # a literal "_x0041_" must not read back as "A"
@@ -173,9 +181,16 @@ class StreamingWorkbook:
                 r = str(number)
                 parts = [f'<row r="{r}">']
                 for i, value in enumerate(row):
-                    if isinstance(value, str):
-                        value = neutralise(value)
-                    cell = _cell_xml(letters[i] + r if i < len(letters) else get_column_letter(i + 1) + r, value)
+                    if value is None or value == "":
+                        continue
+                    ref = (letters[i] if i < len(letters) else get_column_letter(i + 1)) + r
+                    if type(value) is str and not value_style:  # the hot path: plain text
+                        if value[0] in _QUOTE_TRIGGERS and _needs_quote(value):
+                            value = QUOTE + value
+                        parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">'
+                                     f'{_text_xml(value)}</t></is></c>')
+                        continue
+                    cell = _cell_xml(ref, neutralise(value))
                     if value_style and cell and ' s="' not in cell:
                         cell = cell.replace("<c ", f'<c s="{value_style}" ', 1)
                     parts.append(cell)
@@ -196,7 +211,7 @@ class StreamingWorkbook:
                 tail.append(f'<autoFilter ref="A1:{last_ref}"/>')
             tail.append('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
                         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-                        '<headerFooter><oddFooter>&amp;P / &amp;N</oddFooter></headerFooter></worksheet>')
+                        '<headerFooter><oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter></worksheet>')
             body.seek(0)
             with self._zip.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True) as out:
                 out.write("".join(head).encode())

@@ -253,7 +253,7 @@ def exception_form_pdf(user, exc) -> bytes:
 
 def disposal_form_pdf(user, disposal) -> bytes:
     logs = list(history(disposal))
-    skipped = "" if disposal.needs_approval else _("機密性2未満のため承認省略可")
+    skipped = "" if disposal.needs_approval else _("承認省略\n（機密性2未満）")
     destruction = getattr(disposal, "destruction", None) if disposal.state == "destroyed" else None
     return render_pdf("media/pdf_disposal.html", {
         **_common(user), "obj": disposal, "medium": disposal.medium, "medium_text": _medium_text(disposal.medium),

@@ -93,6 +93,7 @@ class MediumForm(_ServiceValidates, forms.ModelForm):
         self.fields["exception"].empty_label = _("（なし）")
         self.fields["kind"].choices = [("", _("選択してください"))] + list(Medium.Kind.choices)
         self.fields["registered_on"].required = False
+        self.fields["product"].required = True  # the service requires it too: say so on the form
         if self.instance.pk:
             current = self.instance.highest_level
             if current is not None and current.scheme_id == scheme.pk:

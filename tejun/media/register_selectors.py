@@ -199,6 +199,17 @@ def stocktake_item_get(user, stocktake: Stocktake, item_pk) -> StocktakeItem:
         raise NotFound(_("見つかりません。")) from None
 
 
+def stocktake_counts(stocktake: Stocktake, cabinet_id: int | None = None) -> dict:
+    """How many items in all (or in one cabinet): total, present, missing, unchecked. One query."""
+    qs = StocktakeItem.objects.filter(stocktake=stocktake)
+    if cabinet_id is not None:
+        qs = qs.filter(cabinet_id=cabinet_id)
+    counts = qs.aggregate(total=Count("id"), present=Count("id", filter=Q(result=StocktakeItem.Result.PRESENT)),
+                          missing=Count("id", filter=Q(result=StocktakeItem.Result.MISSING)))
+    counts["unchecked"] = counts["total"] - counts["present"] - counts["missing"]
+    return counts
+
+
 def items_by_cabinet(items) -> list[dict]:
     """[{"cabinet", "items", "counts"}] in cabinet order, for the round's page and its printout."""
     groups: list[dict] = []

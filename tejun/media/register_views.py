@@ -78,9 +78,23 @@ def cabinet_list(request):
     })
 
 
+def _all_errors(form, validate) -> None:
+    """The form refused some fields: let the service check the ones that parsed, so that every problem
+    (a cabinet that cannot be locked, a missing exception...) shows at once, not one submit at a time."""
+    try:
+        validate(dict(form.cleaned_data))
+    except InvalidInput as e:
+        for name, found in e.fields.items():
+            if name in form.fields and name not in form.errors:
+                for message in found if isinstance(found, list | tuple) else [found]:
+                    form.add_error(name, message)
+
+
 def _cabinet_form_page(request, cabinet):
     user = request.user
     form = CabinetForm(request.POST or None, instance=cabinet, body=user.body)
+    if request.method == "POST" and not form.is_valid():
+        _all_errors(form, lambda f: services.validate_cabinet(user.body, f, instance=cabinet))
     if request.method == "POST" and form.is_valid():
         try:
             if cabinet is None:
@@ -231,6 +245,8 @@ def _medium_form_page(request, medium):
     initial = {"custodian": user.pk, "registered_on": timezone.localdate()} if medium is None else None
     form = MediumForm(request.POST or None, instance=medium, body=user.body, scheme=scheme, user=user,
                       initial=initial)
+    if request.method == "POST" and not form.is_valid():
+        _all_errors(form, lambda f: services.validate_medium(user.body, f, instance=medium))
     if request.method == "POST" and form.is_valid():
         try:
             if medium is None:
@@ -333,6 +349,8 @@ def _exception_form_page(request, exc):
             initial = {"medium": medium.pk, "kind": needed or "", "medium_description": str(medium)}
     form = ExceptionForm(request.POST or None, instance=None if request.method == "POST" else exc, body=user.body,
                          initial=initial)
+    if request.method == "POST" and not form.is_valid():
+        _all_errors(form, lambda f: services.validate_exception(user.body, f))
     if request.method == "POST" and form.is_valid():
         try:
             if exc is None:
@@ -491,10 +509,15 @@ def stocktake_mark(request, pk, item_pk):
             error = _messages_of(e)
         item = selectors.stocktake_item_get(request.user, stocktake, item.pk)
     if request.headers.get("HX-Request"):
-        # The row alone, swapped in place (htmx swaps 2xx answers only: an error is shown in the row).
+        # The row, swapped in place, and the counts out of band (htmx swaps 2xx answers only: an error
+        # is shown in the row).
         stocktake.refresh_from_db()
+        group = selectors.stocktake_counts(stocktake, item.cabinet_id)
         return render(request, "media/stocktake_row.html", {
-            "item": item, "stocktake": stocktake, "error": error,
+            "item": item, "stocktake": stocktake, "error": error, "oob": True,
+            "counts": selectors.stocktake_counts(stocktake), "is_open": stocktake.status == stocktake.Status.OPEN,
+            "g": {"cabinet": item.cabinet, "total": group["total"], "present": group["present"],
+                  "missing": group["missing"]},
             "can_mark": stocktake.status == stocktake.Status.OPEN})
     if error:
         messages.error(request, error)

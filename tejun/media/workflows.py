@@ -40,7 +40,7 @@ CARRY_OUT_WORKFLOW = Workflow(
                    not_requester=True),
         # Lost while out: the medium becomes 紛失 and an incident is opened (CarryOutRequest.on_report_lost).
         Transition("report_lost", _("紛失を報告"), ("taken_out",), "lost", (REQUESTER, OFFICER, MANAGER),
-                   comment_required=True, style="danger"),
+                   comment_required=True, style="danger", awaited=False),
     ),
 )
 

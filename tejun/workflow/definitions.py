@@ -18,6 +18,8 @@ class Transition:
     required: tuple[str, ...] = ()  # data fields that must be given
     comment_required: bool = False
     style: str = "primary"          # how the button looks: primary, secondary, danger
+    awaited: bool = True            # False: possible, but nobody is waited on for it (not a task, no notice),
+                                    # e.g. reporting a loss
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def next_actors(obj) -> set:
     """Who can move `obj` on from its current state: holders of the roles, or the requester."""
     people = set()
     for t in obj.workflow.transitions:
-        if obj.state not in t.source:
+        if obj.state not in t.source or not t.awaited:
             continue
         deciding = [a for a in t.actors if a != REQUESTER]
         for_t = {obj.requester} if REQUESTER in t.actors else set()

@@ -10,6 +10,8 @@ def _candidate_states(user, workflow) -> tuple[set[str], set[str]]:
     roles = roles_of(user)
     by_role, by_requester = set(), set()
     for t in workflow.transitions:
+        if not t.awaited:
+            continue
         if set(t.actors) & roles or set(t.deputy_roles) & roles:
             by_role.update(t.source)
         if REQUESTER in t.actors:
@@ -32,7 +34,7 @@ def my_tasks(user, limit_per_kind: int = 50) -> list[dict]:
         # for an honest count; only the first `limit_per_kind` are kept for display. No query per row.
         items, count = [], 0
         for obj in qs.iterator(chunk_size=500):
-            actions = available_transitions(user, obj)
+            actions = [(t, a) for t, a in available_transitions(user, obj) if t.awaited]
             if actions:
                 count += 1
                 if len(items) < limit_per_kind:

@@ -173,3 +173,18 @@ def test_patch_after_send_back(submitted, staff, officer, body):
 def test_no_delete_no_put(submitted, staff):
     assert_error(token_client(staff).delete(detail(submitted)), 405)
     assert_error(token_client(staff).put(detail(submitted), {}, format="json"), 405)
+
+
+def test_schema_has_the_disposals(tmp_path):
+    import yaml
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--fail-on-warn", "--file", str(out))
+    paths = yaml.safe_load(out.read_text())["paths"]
+    assert set(paths["/api/v1/disposals/"]) == {"get", "post"}
+    assert set(paths["/api/v1/disposals/{id}/"]) == {"get", "patch"}
+    transition = paths["/api/v1/disposals/{id}/{transition}/"]["post"]
+    [name] = [p for p in transition["parameters"] if p["name"] == "transition"]
+    assert "record_destruction" in name["schema"]["enum"]
+    assert "multipart/form-data" in transition["requestBody"]["content"]

@@ -30,7 +30,7 @@ def test_schema_generates_without_warnings(tmp_path):
     transition = paths["/api/v1/carry-outs/{id}/{transition}/"]["post"]
     [name] = [p for p in transition["parameters"] if p["name"] == "transition"]
     assert set(name["schema"]["enum"]) == {"approve", "send_back", "reject", "resubmit", "withdraw", "take_out",
-                                           "bring_back", "confirm_return"}
+                                           "bring_back", "confirm_return", "report_lost"}
     operation_ids = [op["operationId"] for item in paths.values() for op in item.values()]
     assert len(operation_ids) == len(set(operation_ids))
     # Read-only resources offer no writes; carry-outs have PATCH but no PUT or DELETE.

@@ -268,3 +268,18 @@ def test_two_officers_approving_one_after_the_other(staff, officer, body):
 
 def test_carry_out_fields_helper_is_unchanged():
     assert "medium" not in carry_out_fields()
+
+
+def test_reporting_a_loss_is_possible_but_not_awaited(staff, officer, manager, body):
+    """report_lost is open to the officer, but a carry-out that is out is not a task of theirs, nor a notice."""
+    from tejun.workflow.selectors import my_tasks
+
+    req = new_carry_out(staff, medium=medium(body, staff))
+    perform(req, "approve", officer)
+    Notification.objects.all().delete()
+    perform(req, "take_out", staff)
+    assert not Notification.objects.filter(recipient__in=[officer, manager]).exists()
+    for person in (officer, manager):
+        assert not any(item["object"].pk == req.pk for g in my_tasks(person) for item in g["items"])
+    [group] = [g for g in my_tasks(staff) if g["items"] and g["items"][0]["object"].pk == req.pk]
+    assert [t.name for t in group["items"][0]["actions"]] == ["bring_back"]

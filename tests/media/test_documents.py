@@ -234,3 +234,22 @@ def test_links_from_the_pages(login, scenario, officer):
     assert f"/media/disposals/{scenario['disposal'].pk}/pdf/" in c.get(
         f"/media/disposals/{scenario['disposal'].pk}/").content.decode()
     assert "/media/disposals/log.pdf" in c.get("/media/disposals/").content.decode()
+
+
+def test_links_from_the_register_pages(login, scenario, officer):
+    c = login(officer)
+    page = c.get("/media/register/?status=active").content.decode()
+    assert "/media/register/export.pdf?status=active" in page and "/media/register/export.xlsx?status=active" in page
+    assert f"/media/exceptions/{scenario['exception'].pk}/pdf/" in c.get(
+        f"/media/exceptions/{scenario['exception'].pk}/").content.decode()
+    page = c.get(f"/media/register/{scenario['hdd'].pk}/").content.decode()
+    assert f"/media/carry-outs/new/?medium={scenario['hdd'].pk}" in page
+    assert f"/media/disposals/new/?medium={scenario['hdd'].pk}" in page
+    assert "/media/disposals/new/?medium=" not in c.get(f"/media/register/{scenario['old'].pk}/").content.decode()
+
+
+def test_class1_disposal_form_says_the_approval_was_skipped(login, body, staff):
+    d = create_disposal(actor=staff, medium=medium(body, staff, number="M-150", level_code="1"), reason="更新")
+    record_destruction(d, actor=staff, **destruction_fields(method="overwrite"))
+    text = pdf_text(login(staff).get(f"/media/disposals/{d.pk}/pdf/"), "04b-廃棄申請書-機密性1")
+    assert "承認省略" in text and "上書き消去" in text and "令和" in text

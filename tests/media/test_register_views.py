@@ -121,7 +121,7 @@ def test_list_flags_a_usb_memory_without_a_valid_exception(login, staff, cabinet
 def test_list_never_shows_another_body(login, outsider, staff, cabinet):
     mine = make_medium(staff, cabinet)
     content = login(outsider).get(REGISTER).content.decode()
-    assert mine.number not in content or f'href="{detail(mine)}"' not in content
+    assert f'href="{detail(mine)}"' not in content and '<span id="result-count">0件</span>' in content
 
 
 def test_vendor_may_not_read_the_register(login, vendor, staff, cabinet):
@@ -317,3 +317,26 @@ def test_other_users_of_the_body_as_custodians_only(login, officer, cabinet, out
     give_role(colleague, "staff")
     content = login(officer).get(f"{REGISTER}new/").content.decode()
     assert "同僚 八郎" in content and outsider.full_name not in content
+
+
+def test_form_shows_every_problem_at_once(login, officer):
+    # The cabinet is missing (the form says so) and the USB memory has no exception (the service says so).
+    data = {**medium_form(make_cabinet(officer.body), officer, kind="usb"), "cabinet": ""}
+    response = login(officer).post(f"{REGISTER}new/", data)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "この項目は必須です。" in content and "USBメモリは特別な場合を除き使用できません" in content
+    assert not Medium.objects.exists()
+
+
+def test_edit_of_a_usb_memory_whose_exception_ended_keeps_it_and_saves_other_fields(login, officer, staff, cabinet):
+    old = make_exception(staff, days_from=-100, days_to=-1)
+    usb = make_medium(staff, cabinet, kind="usb", exception=old)
+    client = login(officer)
+    content = client.get(f"{detail(usb)}edit/").content.decode()
+    assert f'<option value="{old.pk}" selected>' in content
+    response = client.post(f"{detail(usb)}edit/", medium_form(cabinet, staff, kind="usb", exception=str(old.pk),
+                                                              note="入稿用"))
+    assert response.status_code == 302
+    usb.refresh_from_db()
+    assert usb.note == "入稿用" and usb.exception == old

@@ -76,6 +76,10 @@ def test_mark_with_htmx_returns_the_row(login, staff_in_charge, round_, media):
     content = response.content.decode()
     assert response.status_code == 200 and content.lstrip().startswith(f'<tr id="item-{item.pk}"')
     assert "result-present" in content and staff_in_charge.full_name in content and "<html" not in content
+    # the counts follow, swapped out of band: 1 of 2 present overall, 1 of 1 in this cabinet
+    assert 'id="counts" aria-label="集計" hx-swap-oob="true"' in content
+    assert '<li>あり<span class="n">1</span></li>' in content and '<li>未確認<span class="n">1</span></li>' in content
+    assert f'id="cabinet-{media[0].cabinet_id}-counts" hx-swap-oob="true">1点（あり 1・所在不明 0）' in content
     item.refresh_from_db()
     assert item.result == "present"
 

@@ -335,7 +335,8 @@ def test_available_transitions_per_user_and_state(req, staff, staff2, officer, m
     perform(req, "approve", officer)
     assert table() == {"staff": {"withdraw", "take_out"}, "officer": set(), "manager": set(), **nobody}
     perform(req, "take_out", staff)
-    assert table() == {"staff": {"bring_back"}, "officer": set(), "manager": set(), **nobody}
+    assert table() == {"staff": {"bring_back", "report_lost"}, "officer": {"report_lost"},
+                       "manager": {"report_lost"}, **nobody}
     perform(req, "bring_back", staff)
     assert table() == {"staff": set(), "officer": {"confirm_return"}, "manager": {"confirm_return"}, **nobody}
 

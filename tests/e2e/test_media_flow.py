@@ -1,0 +1,279 @@
+"""C-1, P-01, P-02 in a real browser: one medium from registration through carry-out, return and disposal.
+
+The person in charge (担当者) registers an external HDD for a clerk; the clerk asks to carry it out; the
+officer approves; the clerk takes it out and brings it back; the officer confirms the return; the clerk
+asks to dispose of it; the officer approves; the clerk records the destruction with a photo (PNG), and
+the medium reads 廃棄済. The printed forms answer as PDFs along the way.
+
+The real server runs as a subprocess on a fresh SQLite file with the demo body (pytest-django's
+live_server would flush the test database, which the audit triggers refuse). Screenshots land in
+test-artifacts/ (gitignored) so a person can look at the pages.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.request import urlopen
+from zoneinfo import ZoneInfo
+
+import pytest
+
+pytestmark = [pytest.mark.e2e]  # deliberately no django_db: the server has its own database
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+DEMO_PASSWORD = "Demo-Pass-2026!"  # printed by `manage.py demo` in debug mode
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+# A 1x1 PNG: the photo of the crushed medium.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c49444154789c63382127070002b6010534a675aa0000000049454e44ae426082"
+)
+PRODUCT = "E2E 外付けHDD 1TB（委員会資料の受渡し用）"
+
+
+def _python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server stopped (exit {proc.returncode}): {proc.stdout.read()}")
+        try:
+            with urlopen(url, timeout=1) as response:  # noqa: S310  (our own server on 127.0.0.1)
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.1)  # polling the server that is starting, not waiting for the page
+    raise RuntimeError(f"the server did not answer at {url} within {timeout}s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    var = tmp_path_factory.mktemp("e2e-media-var")
+    env = {**os.environ, "TEJUN_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'e2e.sqlite3'}",
+           "TEJUN_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "tejun.settings", "PYTHONUNBUFFERED": "1"}
+    for key in ("TEJUN_SECRET_KEY", "TEJUN_ALLOWED_HOSTS"):
+        env.pop(key, None)
+    manage = [_python(), "manage.py"]
+    for command in (["migrate", "--no-input"], ["demo"]):
+        done = subprocess.run(manage + command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
+    port = _free_port()
+    proc = subprocess.Popen(manage + ["runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(proc, f"{base}/login/")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (shutil.which("chromium") or Path(CHROMIUM).exists()):
+        pytest.skip("Chromium is not installed (apt-get install chromium fonts-noto-cjk); CI installs it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"media-flow-{name}.png"), full_page=True)
+
+
+def _login(page, base: str, login_id: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("ログインID").fill(login_id)
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    page.wait_for_url(f"{base}/tasks/")
+
+
+def _logout(page, base: str) -> None:
+    page.get_by_role("button", name="ログアウト").click()
+    page.wait_for_url(f"{base}/login/")
+
+
+def _as(page, base: str, login_id: str, url: str) -> None:
+    """Log out whoever is in, log in as `login_id`, open `url`."""
+    if page.get_by_role("button", name="ログアウト").count():
+        _logout(page, base)
+    _login(page, base, login_id)
+    page.goto(url)
+
+
+def _pdf(page, url: str) -> None:
+    response = page.request.get(url)
+    assert response.status == 200, (url, response.status)
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+
+
+def test_a_medium_from_registration_to_disposal(server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    photo = tmp_path / "破砕後の写真.png"
+    photo.write_bytes(PNG_BYTES)
+    try:
+        # --- 1. the person in charge registers the medium for the clerk (加藤 美咲)
+        _login(page, server, "tanto")
+        page.goto(f"{server}/media/register/new/")
+        page.get_by_label("種類").select_option(label="外付けHDD")
+        page.get_by_label("製品名").fill(PRODUCT)
+        page.get_by_label("製造番号").fill("E2E-0001")
+        page.get_by_label("容量").fill("1TB")
+        page.get_by_label("暗号化").check()
+        page.locator("#id_custodian").select_option(label="加藤 美咲（書記）")
+        page.get_by_label("保管キャビネット").select_option(label="事務局書庫キャビネットA")
+        page.get_by_label("書き込んだデータの最高機密性").select_option(label="機密性2")
+        _shot(page, "01-register")
+        page.get_by_role("button", name="登録する").click()
+        expect(page.locator("#status")).to_have_text("保管中")
+        number = page.locator("table.sheet tr", has_text="登録番号").locator("td").inner_text().strip()
+        medium_url = page.url
+        _shot(page, "02-registered")
+
+        # --- 2. the clerk asks to carry it out
+        _as(page, server, "shokuin1", f"{server}/media/carry-outs/new/")
+        today = datetime.now(ZoneInfo("Asia/Tokyo")).date()
+        medium_select = page.locator("#id_medium")
+        option = medium_select.locator("option", has_text=number)
+        expect(option).to_have_count(1)
+        medium_select.select_option(value=option.get_attribute("value"))
+        page.get_by_label("持ち出すデータ").fill("総務常任委員会 資料（議案説明）")
+        page.get_by_label("機密性分類").select_option(label="機密性2")
+        page.get_by_label("目的").fill("委員長宅での事前説明のため")
+        page.get_by_label("持出し先").fill("総務常任委員長の自宅")
+        page.get_by_label("暗号化", exact=True).check()
+        page.get_by_label("持出し日").fill(today.isoformat())
+        page.get_by_label("返却予定日").fill((today + timedelta(days=2)).isoformat())
+        _shot(page, "03-carry-out-form")
+        page.get_by_role("button", name="申請する").click()
+        expect(page.locator("#state")).to_have_text("申請中")
+        expect(page.locator("table.sheet")).to_contain_text(number)
+        carry_out_url = page.url
+        co_number = page.locator("table.sheet tr", has_text="申請番号").locator("td").inner_text().strip()
+        expect(page.get_by_role("button", name="承認", exact=True)).to_have_count(0)  # not one's own
+
+        # --- 3. the officer approves it
+        _as(page, server, "jicho", f"{server}/tasks/")
+        page.get_by_role("link", name=co_number).click()
+        page.get_by_label("コメント").fill("暗号化を確認。返却後すぐキャビネットへ。")
+        page.get_by_role("button", name="承認", exact=True).click()
+        expect(page.locator("#state")).to_have_text("承認済")
+        _shot(page, "04-carry-out-approved")
+
+        # --- 4. the clerk takes it out and brings it back
+        _as(page, server, "shokuin1", carry_out_url)
+        page.get_by_role("button", name="持出しを記録").click()
+        expect(page.locator("#state")).to_have_text("持出中")
+        expect(page.locator("#medium-status")).to_have_text("持出中")
+        expect(page.get_by_role("button", name="紛失を報告")).to_be_visible()
+        _shot(page, "05-taken-out")
+        page.get_by_role("button", name="返却を記録").click()
+        expect(page.locator("#state")).to_have_text("返却済（確認待ち）")
+        expect(page.locator("#medium-status")).to_have_text("持出中")  # until someone else confirms
+        expect(page.locator(".notice")).to_contain_text("申請者以外の職員")
+        expect(page.get_by_role("button", name="返却を確認")).to_have_count(0)
+        _shot(page, "06-brought-back")
+
+        # --- 5. the officer confirms the return: the medium is back in the cabinet
+        _as(page, server, "jicho", carry_out_url)
+        page.get_by_role("button", name="返却を確認").click()
+        expect(page.locator("#state")).to_have_text("完了")
+        expect(page.locator("#medium-status")).to_have_text("保管中")
+        _pdf(page, f"{carry_out_url}pdf/")
+        _shot(page, "07-return-confirmed")
+
+        # --- 6. the clerk (its custodian) asks to dispose of it
+        _as(page, server, "shokuin1", f"{server}/media/disposals/new/")
+        disposal_medium = page.locator("#id_medium")
+        disposal_medium.select_option(value=disposal_medium.locator("option", has_text=number).get_attribute("value"))
+        page.get_by_label("廃棄の理由").fill("動作が不安定になったため（読み込みエラーが発生）")
+        _shot(page, "08-disposal-form")
+        page.get_by_role("button", name="申請する").click()
+        expect(page.locator("#state")).to_have_text("申請中")
+        expect(page.locator("#medium-status")).to_have_text("廃棄申請中")
+        expect(page.locator(".notice")).to_contain_text("責任者の承認を受けてから")
+        expect(page.get_by_role("link", name="破壊を記録する")).to_have_count(0)  # class 2: approval first
+        disposal_url = page.url
+        ds_number = page.locator("table.sheet tr", has_text="申請番号").locator("td").inner_text().strip()
+
+        # --- 7. the officer approves the disposal
+        _as(page, server, "jicho", f"{server}/tasks/")
+        page.get_by_role("link", name=ds_number).click()
+        page.get_by_label("コメント").fill("破砕により物理的に破壊すること。")
+        page.get_by_role("button", name="承認", exact=True).click()
+        expect(page.locator("#state")).to_have_text("承認済")
+
+        # --- 8. the clerk records the destruction, with the photo
+        _as(page, server, "shokuin1", disposal_url)
+        page.get_by_role("link", name="破壊を記録する").click()
+        expect(page.get_by_label("上書き消去")).to_have_count(0)  # physical methods only
+        page.get_by_label("破砕").check()
+        page.get_by_label("実施者").fill("〇〇リサイクル株式会社 山田 太郎")
+        page.get_by_label("立会者").fill("加藤 美咲")
+        page.get_by_label("実施日時").fill((datetime.now(ZoneInfo("Asia/Tokyo")) - timedelta(hours=1))
+                                          .strftime("%Y-%m-%dT%H:%M"))
+        page.locator("#id_place").fill("議会事務局 会議室")
+        page.get_by_label("写真・証明書ファイル").set_input_files(str(photo))
+        _shot(page, "09-destruction-form")
+        page.get_by_role("button", name="破壊を記録する").click()
+        expect(page.locator("#state")).to_have_text("廃棄済")
+        expect(page.locator("#medium-status")).to_have_text("廃棄済")
+        expect(page.locator("#destruction-method")).to_have_text("破砕")
+        expect(page.get_by_role("link", name="破砕後の写真.png")).to_be_visible()
+        _pdf(page, f"{disposal_url}pdf/")
+        _shot(page, "10-destroyed")
+
+        # --- 9. the register says 廃棄済, and the medium can never go out again
+        page.goto(medium_url)
+        expect(page.locator("#status")).to_have_text("廃棄済")
+        _shot(page, "11-medium-disposed")
+        page.goto(f"{server}/media/carry-outs/new/")
+        expect(page.locator("#id_medium option", has_text=number)).to_have_count(0)
+
+        # --- 10. the officer prints the logs
+        _as(page, server, "jicho", f"{server}/media/disposals/")
+        _pdf(page, f"{server}/media/disposals/log.pdf")
+        _pdf(page, f"{server}/media/carry-outs/log.pdf")
+        _pdf(page, f"{server}/media/register/export.pdf")
+        _shot(page, "12-disposal-list")
+        assert not errors, f"JavaScript errors: {errors}"
+    finally:
+        context.close()
