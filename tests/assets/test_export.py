@@ -4,7 +4,6 @@ import io
 import re
 import shutil
 import subprocess  # noqa: S404 - runs poppler's pdffonts / pdftotext on a file the test wrote
-import time
 import zipfile
 from datetime import date
 
@@ -214,18 +213,16 @@ def test_export_refused_to_vendors_and_scoped_to_the_body(login, staff, vendor, 
     assert read_sheet(export_bytes(outsider, status="")) == [HEADERS]  # nothing of ours
 
 
-def test_many_rows_export_quickly(staff_in_charge, post):
+def test_many_rows_export_in_full(staff_in_charge, post):
     first = new_asset(staff_in_charge, number="IA-00000")
     Asset.objects.bulk_create([
         Asset(body=first.body, number=f"IA-{i:05d}", department=f"課{i % 30}", name=f"資産{i}", form="paper",
               confidentiality=first.confidentiality, integrity=first.integrity, availability=first.availability,
               manager_post=post, expires_on=date(2030, 3, 31), note="備考" * (i % 5))
         for i in range(1, 5000)])
-    started = time.monotonic()
+    # Speed is the benchmark's business (make bench); here: every row is there.
     data = export_bytes(staff_in_charge)
-    elapsed = time.monotonic() - started
     assert len(read_sheet(data)) == 5001
-    assert elapsed < 10, f"5,000 rows took {elapsed:.1f} s"
 
 
 # --- the PDF -------------------------------------------------------------------------------------
@@ -272,7 +269,7 @@ def test_pdf_embeds_a_japanese_font(staff_in_charge, post, tmp_path):
     assert all(line.split()[-5] == "yes" for line in cjk), out  # the "emb" column
 
 
-def test_thousand_rows_print_in_seconds(staff_in_charge, post):
+def test_thousand_rows_print(staff_in_charge, post):
     first = new_asset(staff_in_charge, number="IA-00000")
     Asset.objects.bulk_create([
         Asset(body=first.body, number=f"IA-{i:05d}", department="議会事務局 議事係", name=f"本会議 会議録（第{i}回定例会）",
@@ -280,12 +277,12 @@ def test_thousand_rows_print_in_seconds(staff_in_charge, post):
               confidentiality=first.confidentiality, integrity=first.integrity, availability=first.availability,
               manager_post=post, retention_years=10, expires_on=date(2035, 3, 31), confirmed_on=date(2025, 4, 1))
         for i in range(1, 1000)])
-    started = time.monotonic()
     data = exports.export_pdf(staff_in_charge, AssetFilter())
-    elapsed = time.monotonic() - started
     assert data.startswith(b"%PDF")
-    # About 7 s on this project's two-core machine; the margin is for a busy CI machine.
-    assert elapsed < 20, f"1,000 rows took {elapsed:.1f} s"
+    if shutil.which("pdfinfo"):  # poppler-utils, installed by CI
+        info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
+        pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+        assert pages >= 10  # 1,000 rows do not fit on a few pages: every row was laid out
 
 
 def test_pdf_refuses_more_rows_than_it_can_print(login, staff_in_charge, monkeypatch):

@@ -1,7 +1,6 @@
 """Excel import of the register: template, row-by-row checks, preview, all-or-nothing commit (issue 3, part 4)."""
 
 import io
-import time
 from datetime import date, datetime
 
 import pytest
@@ -398,16 +397,12 @@ def test_ten_thousand_rows_import_in_one_go(staff_in_charge, post):
              None, None, "議事係長", "係員", 5, date(2030, 3, 31), None, "令和7年4月1日", "使用中", "備考"]
             for i in range(10_000))
     data = xlsx.workbook_bytes(lambda wb: wb.add_sheet("重要性分類一覧表", HEADERS, rows))
-    started = time.monotonic()
     batch = upload(staff_in_charge, data)
     assert batch.errors == [] and batch.create_count == 10_000
     imports.commit_batch(batch, actor=staff_in_charge)
-    elapsed = time.monotonic() - started
     assert Asset.objects.count() == 10_000
     assert AuditEvent.objects.filter(action="import.create").count() == 10_000
     assert Asset.objects.filter(number="IA-10000", name="資産 9999", manager_post=post).exists()
-    # About 8 s on an idle two-core machine with SQLite; the margin is for a busy CI machine.
-    assert elapsed < 40, f"10,000 rows took {elapsed:.1f} s"
 
 
 def test_post_names_are_the_bodys_own(staff_in_charge, other_post):

@@ -274,6 +274,16 @@ def test_a_medium_from_registration_to_disposal(server, browser, tmp_path):
         _pdf(page, f"{server}/media/carry-outs/log.pdf")
         _pdf(page, f"{server}/media/register/export.pdf")
         _shot(page, "12-disposal-list")
+
+        # --- 11. the new pages on a tablet and a phone: nothing sticks out sideways
+        for width in (768, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            for url in (f"{server}/media/disposals/", disposal_url, carry_out_url, f"{server}/media/carry-outs/"):
+                page.goto(url)
+                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (width, url)
+                assert page.evaluate("[...document.querySelectorAll('.table-wrap')]"
+                                     ".every(e => e.scrollWidth <= e.clientWidth + 1)"), (width, url)
+        _shot(page, "13-disposal-375")
         assert not errors, f"JavaScript errors: {errors}"
     finally:
         context.close()
