@@ -150,13 +150,12 @@ def update_disposal(disposal: DisposalRequest, *, actor, **fields) -> DisposalRe
 
 def can_record_destruction_now(disposal: DisposalRequest) -> bool:
     """Class 2 or higher waits for the officer's approval; lower classes may skip it."""
-    return disposal.state == "approved" or (disposal.state == "submitted" and not disposal.needs_approval)
+    return disposal.allows_record_destruction()
 
 
 def disposal_actions(user, disposal: DisposalRequest) -> list:
-    """available_transitions without 破壊の記録 while it would be refused (the buttons and the API list)."""
-    return [(t, a) for t, a in available_transitions(user, disposal)
-            if t.name != "record_destruction" or can_record_destruction_now(disposal)]
+    """What `user` may do now (破壊の記録 only once it may be done: DisposalRequest.allows_record_destruction)."""
+    return available_transitions(user, disposal)
 
 
 def precheck_destruction(disposal: DisposalRequest, actor) -> None:

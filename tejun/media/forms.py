@@ -130,9 +130,3 @@ class DestructionForm(forms.Form):
                                               "PNG・JPEG・PDF（10MBまで）。")
         self.fields["method"].choices = methods
 
-
-class PeriodForm(forms.Form):
-    """from / to of a printed log (持出簿, 廃棄記録簿); the fiscal year by default."""
-
-    start = forms.DateField(label=_("開始日"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("終了日"), required=False, widget=DateInput())

@@ -265,6 +265,10 @@ class DisposalRequest(WorkflowModel):
         """P-02: data of confidentiality class 2 or higher needs the officer's approval and physical destruction."""
         return self.highest_level is not None and self.highest_level.at_least(2)
 
+    def allows_record_destruction(self) -> bool:
+        """The engine lists 破壊の記録 only when it may be done now (approval first for class 2 or higher)."""
+        return self.state == "approved" or (self.state == "submitted" and not self.needs_approval)
+
     # Hooks the workflow engine calls inside its transaction (tejun/media/disposal_services.py does the work).
     def on_reject(self, *, actor, **_):
         from .disposal_services import medium_back_in_store

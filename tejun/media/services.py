@@ -223,7 +223,26 @@ def medium_taken_out(request: CarryOutRequest, *, actor) -> None:
             raise WrongState(_("記録媒体 %(number)s は持ち出せません：%(reason)s")
                              % {"number": medium.number, "reason": reason})
     _set_medium_status(medium, Medium.Status.OUT, actor=actor)
-    request.medium = medium
+    request.medium = _data_written(medium, request.confidentiality, actor=actor)
+
+
+def _data_written(medium: Medium, confidentiality: int, *, actor) -> Medium:
+    """The copy is on the medium now: the register's highest classification rises to the data's class, so a
+    later disposal cannot default to a lower class than the medium ever held (P-02)."""
+    from tejun.assets.models import Axis, ClassificationLevel
+    from tejun.assets.schemes import active_scheme
+
+    from .register_services import record_data_written
+
+    current = medium.highest_level
+    if current is not None and current.base_class >= confidentiality:
+        return medium
+    # The least of the levels of that class (機密性3C when the scheme splits 3 into 3A/3B/3C).
+    level = (ClassificationLevel.objects.filter(scheme=active_scheme(medium.body), axis=Axis.CONFIDENTIALITY,
+                                                base_class=confidentiality).order_by("rank").first())
+    if level is None:
+        return medium
+    return record_data_written(medium, level, actor=actor)
 
 
 def medium_return_confirmed(request: CarryOutRequest, *, actor) -> None:

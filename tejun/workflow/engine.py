@@ -87,11 +87,18 @@ def perform(obj, name: str, actor, *, comment: str = "", deputy_reason: str = ""
     return locked
 
 
+def _allowed_now(obj, t: Transition) -> bool:
+    """A model may narrow a transition for one object: `allows_<name>()` (e.g. no destruction record
+    before the approval when the medium held class 2 data). The hook refuses it again inside perform()."""
+    guard = getattr(obj, f"allows_{t.name}", None)
+    return guard is None or bool(guard())
+
+
 def available_transitions(user, obj) -> list[tuple[Transition, Authority]]:
     """The transitions `user` may perform on `obj` now: they drive the buttons and the API."""
     result = []
     for t in obj.workflow.transitions:
-        if obj.state not in t.source:
+        if obj.state not in t.source or not _allowed_now(obj, t):
             continue
         try:
             result.append((t, transition_authority(user, obj, t)))
@@ -109,7 +116,7 @@ def next_actors(obj) -> set:
     """Who can move `obj` on from its current state: holders of the roles, or the requester."""
     people = set()
     for t in obj.workflow.transitions:
-        if obj.state not in t.source or not t.awaited:
+        if obj.state not in t.source or not t.awaited or not _allowed_now(obj, t):
             continue
         deciding = [a for a in t.actors if a != REQUESTER]
         for_t = {obj.requester} if REQUESTER in t.actors else set()

@@ -283,3 +283,31 @@ def test_reporting_a_loss_is_possible_but_not_awaited(staff, officer, manager, b
         assert not any(item["object"].pk == req.pk for g in my_tasks(person) for item in g["items"])
     [group] = [g for g in my_tasks(staff) if g["items"] and g["items"][0]["object"].pk == req.pk]
     assert [t.name for t in group["items"][0]["actions"]] == ["bring_back"]
+
+
+def test_taking_out_class2_data_raises_the_mediums_highest_level(staff, officer, body):
+    """A medium registered as holding class 1 data carries class 2 data out: the register follows, so a later
+    disposal needs the officer's approval and physical destruction."""
+    from tejun.media.disposal_services import create_disposal
+
+    m = medium(body, staff, level_code="1")
+    req = new_carry_out(staff, medium=m, confidentiality=2)
+    perform(req, "approve", officer)
+    perform(req, "take_out", staff)
+    m.refresh_from_db()
+    assert m.highest_level.code == "2" and m.status == Medium.Status.OUT
+    event = AuditEvent.objects.get(object_type="media.Medium", object_id=str(m.pk), action="data_written")
+    assert event.actor == staff
+    perform(req, "bring_back", staff)
+    perform(req, "confirm_return", officer)
+    assert create_disposal(actor=staff, medium=Medium.objects.get(pk=m.pk), reason="故障").needs_approval
+
+
+def test_taking_out_lower_class_data_leaves_the_level(staff, officer, body):
+    m = medium(body, staff, level_code="3")
+    req = new_carry_out(staff, medium=m, confidentiality=1, encrypted=False)
+    perform(req, "approve", officer)
+    perform(req, "take_out", staff)
+    m.refresh_from_db()
+    assert m.highest_level.code == "3"
+    assert not AuditEvent.objects.filter(object_type="media.Medium", action="data_written").exists()

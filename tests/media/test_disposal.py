@@ -297,3 +297,17 @@ def test_a_disposed_medium_never_goes_out_again(class1, staff, officer):
     with pytest.raises(WrongState):  # the request is closed
         perform(DisposalRequest.objects.get(pk=class1.pk), "withdraw", staff)
     assert _status(m) == Medium.Status.DISPOSED
+
+
+def test_class2_waiting_for_approval_is_nobody_elses_task(class2, staff, officer, manager):
+    """Until the officer approves, 破壊の記録 is neither a button, a task nor a notice for anyone."""
+    from tejun.workflow.engine import next_actors
+    from tejun.workflow.selectors import my_tasks
+
+    assert next_actors(class2) == {officer, staff}  # the officer decides; the requester may withdraw
+    for person in (staff, manager):
+        actions = [t.name for g in my_tasks(person) for item in g["items"] if item["object"] == class2
+                   for t in item["actions"]]
+        assert "record_destruction" not in actions
+    approved = perform(class2, "approve", officer)
+    assert {t.name for t, _a in disposal_actions(manager, approved)} == {"record_destruction"}
