@@ -10,28 +10,15 @@ live_server would flush the test database, which the audit triggers refuse). Scr
 test-artifacts/ (gitignored) so a person can look at the pages.
 """
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
-from urllib.request import urlopen
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from .support import ARTIFACTS, login, logout
+
 pytestmark = [pytest.mark.e2e]  # deliberately no django_db: the server has its own database
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-DEMO_PASSWORD = "Demo-Pass-2026!"  # printed by `manage.py demo` in debug mode
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 # A 1x1 PNG: the photo of the crushed medium.
 PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
@@ -40,95 +27,16 @@ PNG_BYTES = bytes.fromhex(
 PRODUCT = "E2E 外付けHDD 1TB（委員会資料の受渡し用）"
 
 
-def _python() -> str:
-    venv = ROOT / ".venv" / "bin" / "python"
-    return str(venv) if venv.exists() else sys.executable
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {proc.returncode}): {proc.stdout.read()}")
-        try:
-            with urlopen(url, timeout=1) as response:  # noqa: S310  (our own server on 127.0.0.1)
-                if response.status < 500:
-                    return
-        except OSError:
-            time.sleep(0.1)  # polling the server that is starting, not waiting for the page
-    raise RuntimeError(f"the server did not answer at {url} within {timeout}s")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    var = tmp_path_factory.mktemp("e2e-media-var")
-    env = {**os.environ, "TEJUN_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'e2e.sqlite3'}",
-           "TEJUN_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "tejun.settings", "PYTHONUNBUFFERED": "1"}
-    for key in ("TEJUN_SECRET_KEY", "TEJUN_ALLOWED_HOSTS"):
-        env.pop(key, None)
-    manage = [_python(), "manage.py"]
-    for command in (["migrate", "--no-input"], ["demo"]):
-        done = subprocess.run(manage + command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-        assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
-    port = _free_port()
-    proc = subprocess.Popen(manage + ["runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(proc, f"{base}/login/")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (shutil.which("chromium") or Path(CHROMIUM).exists()):
-        pytest.skip("Chromium is not installed (apt-get install chromium fonts-noto-cjk); CI installs it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"media-flow-{name}.png"), full_page=True)
 
 
-def _login(page, base: str, login_id: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("ログインID").fill(login_id)
-    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    page.wait_for_url(f"{base}/tasks/")
-
-
-def _logout(page, base: str) -> None:
-    page.get_by_role("button", name="ログアウト").click()
-    page.wait_for_url(f"{base}/login/")
-
-
 def _as(page, base: str, login_id: str, url: str) -> None:
     """Log out whoever is in, log in as `login_id`, open `url`."""
     if page.get_by_role("button", name="ログアウト").count():
-        _logout(page, base)
-    _login(page, base, login_id)
+        logout(page, base)
+    login(page, base, login_id)
     page.goto(url)
 
 
@@ -151,7 +59,7 @@ def test_a_medium_from_registration_to_disposal(server, browser, tmp_path):
     photo.write_bytes(PNG_BYTES)
     try:
         # --- 1. the person in charge registers the medium for the clerk (加藤 美咲)
-        _login(page, server, "tanto")
+        login(page, server, "tanto")
         page.goto(f"{server}/media/register/new/")
         page.get_by_label("種類").select_option(label="外付けHDD")
         page.get_by_label("製品名").fill(PRODUCT)
