@@ -51,11 +51,6 @@ def _get(request, pk) -> Asset:
         raise Http404 from None
 
 
-def _messages_of(error: DomainError) -> str:
-    detail = "；".join(str(m) for ms in error.fields.values() for m in (ms if isinstance(ms, list | tuple) else [ms]))
-    return f"{error.message} {detail}".strip() if detail else str(error.message)
-
-
 # ---------------------------------------------------------------- the list
 
 def _sort_links(flt: selectors.AssetFilter) -> list[dict]:
@@ -216,7 +211,7 @@ def asset_confirm(request, pk):
     try:
         services.confirm_asset(asset, actor=request.user)
     except DomainError as e:
-        messages.error(request, _messages_of(e))
+        messages.error(request, e.text())
     else:
         messages.success(request, _("記載内容を確認したことを記録しました。"))
     return redirect(asset)
@@ -235,7 +230,7 @@ def asset_dispose(request, pk):
     try:
         services.dispose_asset(asset, actor=request.user, note=form.cleaned_data["note"])
     except DomainError as e:
-        messages.error(request, _messages_of(e))
+        messages.error(request, e.text())
     else:
         messages.success(request, _("情報資産 %(number)s を廃棄済にしました。") % {"number": asset.number})
     return redirect(asset)
@@ -290,7 +285,7 @@ def level_edit(request, pk):
         except InvalidInput as e:
             apply_errors(form, e)
         except DomainError as e:
-            messages.error(request, _messages_of(e))
+            messages.error(request, e.text())
             return redirect("assets:scheme")
         else:
             messages.success(request, _("%(label)s の定義と取扱制限を保存しました。") % {"label": level.label})

@@ -10,6 +10,11 @@ class DomainError(Exception):
         self.message = message
         self.fields = fields or {}
 
+    def text(self) -> str:
+        """The message followed by each field's messages: for a page's one-line flash message."""
+        details = [str(m) for ms in self.fields.values() for m in (ms if isinstance(ms, list | tuple) else [ms])]
+        return f"{self.message} {'；'.join(details)}".strip() if details else str(self.message)
+
 
 class InvalidInput(DomainError):
     status = 400

@@ -14,7 +14,8 @@ from tejun.lib.errors import DomainError, Forbidden, InvalidInput, NotFound, Wro
 from tejun.lib.pdf import pdf_response
 from tejun.lib.uploads import attachment_response
 from tejun.web.views import apply_errors
-from tejun.workflow.engine import history, perform
+from tejun.workflow.engine import history
+from tejun.workflow.views import perform_from_post
 
 from . import disposal_selectors as selectors
 from . import disposal_services as services
@@ -33,11 +34,6 @@ def _get(request, pk) -> DisposalRequest:
 
 def _forbidden(request, message):
     return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
-def _error_text(e: DomainError) -> str:
-    detail = "；".join(str(m[0] if isinstance(m, list | tuple) else m) for m in e.fields.values()) if e.fields else ""
-    return f"{e.message} {detail}".strip()
 
 
 def _disposable_media(user):
@@ -134,18 +130,7 @@ def disposal_transition(request, pk, name):
     obj = _get(request, pk)
     if name == "record_destruction":  # needs its record: the form page
         return redirect("media:disposal-destruction", pk=pk)
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    try:
-        perform(obj, name, request.user, comment=form.cleaned_data.get("comment", ""),
-                deputy_reason=form.cleaned_data.get("deputy_reason", ""))
-    except NotFound:
-        raise Http404 from None
-    except DomainError as e:
-        messages.error(request, _error_text(e))
-    else:
-        messages.success(request, _("「%(action)s」を行いました。") % {"action": obj.workflow.get(name).label})
-    return redirect("media:disposal-detail", pk=pk)
+    return perform_from_post(request, obj, name)
 
 
 @login_required
@@ -170,7 +155,7 @@ def disposal_destruction(request, pk):
             except InvalidInput as e:
                 apply_errors(form, e)
             except DomainError as e:
-                messages.error(request, _error_text(e))
+                messages.error(request, e.text())
                 return redirect(obj)
             else:
                 messages.success(request, _("破壊を記録しました。記録媒体 %(number)s は廃棄済になりました。")
@@ -211,6 +196,6 @@ def destruction_log(request, fmt):
             return documents.destruction_log_xlsx(request.user, start, end)
         data = documents.destruction_log_pdf(request.user, start, end)
     except InvalidInput as e:
-        messages.error(request, _error_text(e))
+        messages.error(request, e.text())
         return redirect("media:disposal-list")
     return pdf_response(data, f"廃棄記録簿_{start:%Y%m%d}-{end:%Y%m%d}.pdf")

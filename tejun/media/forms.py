@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tejun.workflow.views import TransitionForm  # noqa: F401  (re-exported for the media views)
+
 from .models import CarryOutRequest
 
 
@@ -25,11 +27,6 @@ class CarryOutForm(forms.ModelForm):
     def _post_clean(self):
         # The service validates and saves; the form only parses input.
         pass
-
-
-class TransitionForm(forms.Form):
-    comment = forms.CharField(label=_("コメント"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deputy_reason = forms.CharField(label=_("代決の理由"), required=False)
 
 
 def medium_label(medium) -> str:

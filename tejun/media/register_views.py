@@ -18,7 +18,8 @@ from tejun.lib.errors import DomainError, InvalidInput, NotFound
 from tejun.lib.wareki import to_wareki
 from tejun.orgs.models import User
 from tejun.web.views import apply_errors
-from tejun.workflow.engine import available_transitions, history, perform
+from tejun.workflow.engine import available_transitions, history
+from tejun.workflow.views import perform_from_post
 
 from . import register_selectors as selectors
 from . import register_services as services
@@ -45,11 +46,6 @@ HIDDEN_IN_HISTORY = {"id", "body", "number"}
 
 def _forbidden(request, message):
     return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
-def _messages_of(error: DomainError) -> str:
-    detail = "；".join(str(m) for ms in error.fields.values() for m in (ms if isinstance(ms, list | tuple) else [ms]))
-    return f"{error.message} {detail}".strip() if detail else str(error.message)
 
 
 def _view_or_403(request):
@@ -262,7 +258,7 @@ def _medium_form_page(request, medium):
         except DomainError as e:
             if e.status == 403:
                 return _forbidden(request, e.message)
-            messages.error(request, _messages_of(e))
+            messages.error(request, e.text())
             return redirect(medium or "media:medium-list")
         else:
             return redirect(saved)
@@ -308,7 +304,7 @@ def medium_data_written(request, pk):
     except DomainError as e:
         if e.status == 403:
             return _forbidden(request, e.message)
-        messages.error(request, _messages_of(e))
+        messages.error(request, e.text())
     else:
         if saved.highest_level_id != before:
             messages.success(request, _("書き込んだデータの最高機密性を %(level)s にしました。")
@@ -366,7 +362,7 @@ def _exception_form_page(request, exc):
         except DomainError as e:
             if e.status == 403:
                 return _forbidden(request, e.message)
-            messages.error(request, _messages_of(e))
+            messages.error(request, e.text())
             return redirect(exc or "media:exception-list")
         else:
             return redirect(saved)
@@ -414,19 +410,7 @@ def exception_detail(request, pk):
 def exception_transition(request, pk, name):
     if denied := _view_or_403(request):
         return denied
-    exc = _get(selectors.exception_get, request, pk)
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    try:
-        perform(exc, name, request.user, comment=form.cleaned_data.get("comment", ""),
-                deputy_reason=form.cleaned_data.get("deputy_reason", ""))
-    except NotFound:
-        raise Http404 from None
-    except DomainError as e:
-        messages.error(request, _messages_of(e))
-    else:
-        messages.success(request, _("「%(action)s」を行いました。") % {"action": exc.workflow.get(name).label})
-    return redirect("media:exception-detail", pk=pk)
+    return perform_from_post(request, _get(selectors.exception_get, request, pk), name)
 
 
 # ------------------------------------------------------------------------------------------ stock-takes
@@ -453,7 +437,7 @@ def stocktake_start(request):
     try:
         stocktake = services.start_stocktake(actor=request.user, note=note)
     except DomainError as e:
-        messages.error(request, _messages_of(e))
+        messages.error(request, e.text())
         return redirect("media:stocktake-list")
     messages.success(request, _("棚卸を開始しました。キャビネットごとに、記録媒体の有無を確認してください。"))
     return redirect(stocktake)
@@ -506,7 +490,7 @@ def stocktake_mark(request, pk, item_pk):
             item = services.mark_item(item, actor=request.user, result=form.cleaned_data["result"],
                                       note=form.cleaned_data["note"] if "note" in request.POST else None)
         except DomainError as e:
-            error = _messages_of(e)
+            error = e.text()
         item = selectors.stocktake_item_get(request.user, stocktake, item.pk)
     if request.headers.get("HX-Request"):
         # The row, swapped in place, and the counts out of band (htmx swaps 2xx answers only: an error
@@ -538,7 +522,7 @@ def stocktake_close(request, pk):
         closed = services.close_stocktake(stocktake, actor=request.user,
                                           unchecked_as_missing=form.cleaned_data.get("unchecked_as_missing", False))
     except DomainError as e:
-        messages.error(request, _messages_of(e))
+        messages.error(request, e.text())
         return redirect(stocktake)
     missing = closed.items.filter(result=StocktakeItem.Result.MISSING).count()
     if missing:

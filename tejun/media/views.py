@@ -10,7 +10,8 @@ from tejun.access.policy import can
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
 from tejun.lib.pdf import pdf_response
 from tejun.web.views import apply_errors
-from tejun.workflow.engine import available_transitions, history, perform
+from tejun.workflow.engine import available_transitions, history
+from tejun.workflow.views import perform_from_post
 
 from . import documents, selectors, services
 from .forms import CarryOutWithMediumForm, TransitionForm
@@ -96,21 +97,7 @@ def carry_out_detail(request, pk):
 @login_required
 @require_POST
 def carry_out_transition(request, pk, name):
-    obj = _get(request, pk)
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    try:
-        perform(obj, name, request.user, comment=form.cleaned_data.get("comment", ""),
-                deputy_reason=form.cleaned_data.get("deputy_reason", ""))
-    except NotFound:
-        raise Http404 from None
-    except DomainError as e:
-        detail = "；".join(str(m) for m in e.fields.values()) if e.fields else ""
-        messages.error(request, f"{e.message} {detail}".strip())
-    else:
-        t = obj.workflow.get(name)
-        messages.success(request, _("「%(action)s」を行いました。") % {"action": t.label})
-    return redirect("media:carry-out-detail", pk=pk)
+    return perform_from_post(request, _get(request, pk), name)
 
 
 # --- printed documents --------------------------------------------------------------------------------
@@ -121,8 +108,7 @@ def _forbidden(request, message):
 
 
 def _bad_period(request, error: InvalidInput, back: str):
-    detail = "；".join(str(m) for m in error.fields.values())
-    messages.error(request, f"{error.message} {detail}".strip())
+    messages.error(request, error.text())
     return redirect(back)
 
 
