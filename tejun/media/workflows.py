@@ -1,6 +1,7 @@
 """P-01: taking a copy of data outside needs the officer's permission."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tejun.orgs.roles import Role
 from tejun.workflow.definitions import REQUESTER, Transition, Workflow
@@ -11,10 +12,10 @@ MANAGER = Role.MANAGER.value
 CARRY_OUT_WORKFLOW = Workflow(
     states={
         "submitted": _("申請中"),
-        "sent_back": _("差戻し"),
+        "sent_back": pgettext_lazy("state", "差戻し"),
         "approved": _("承認済"),
-        "rejected": _("却下"),
-        "withdrawn": _("取下げ"),
+        "rejected": pgettext_lazy("state", "却下"),
+        "withdrawn": pgettext_lazy("state", "取下げ"),
         "taken_out": _("持出中"),
         "returned": _("返却済（確認待ち）"),
         "closed": _("完了"),
@@ -49,11 +50,11 @@ CARRY_OUT_WORKFLOW = Workflow(
 EXCEPTION_WORKFLOW = Workflow(
     states={
         "submitted": _("申請中"),
-        "sent_back": _("差戻し"),
+        "sent_back": pgettext_lazy("state", "差戻し"),
         "approved": _("承認済"),
-        "rejected": _("却下"),
-        "withdrawn": _("取下げ"),
-        "revoked": _("取消し"),
+        "rejected": pgettext_lazy("state", "却下"),
+        "withdrawn": pgettext_lazy("state", "取下げ"),
+        "revoked": pgettext_lazy("state", "取消し"),
     },
     initial="submitted",
     final=("rejected", "withdrawn", "revoked"),
@@ -77,10 +78,10 @@ EXCEPTION_WORKFLOW = Workflow(
 DISPOSAL_WORKFLOW = Workflow(
     states={
         "submitted": _("申請中"),
-        "sent_back": _("差戻し"),
+        "sent_back": pgettext_lazy("state", "差戻し"),
         "approved": _("承認済"),
-        "rejected": _("却下"),
-        "withdrawn": _("取下げ"),
+        "rejected": pgettext_lazy("state", "却下"),
+        "withdrawn": pgettext_lazy("state", "取下げ"),
         "destroyed": _("廃棄済"),
     },
     initial="submitted",
