@@ -95,20 +95,20 @@ def kessai_boxes(obj, logs, *, skipped_note: str = "") -> list[Box]:
     boxes = [_box(_("申請者"), obj.requester, obj.created_at, _("申請"))]
     decision = next((h for h in reversed(logs) if h.transition in DECISIONS), None)
     if decision is not None:
-        note = str(decision.label) + (_("（代決）") if decision.deputy_decision else "")
+        note = decision.action_label + (_("（代決）") if decision.deputy_decision else "")
         boxes.append(_box(_("責任者"), decision.actor, decision.at, note))
     else:
         boxes.append(Box(head=_("責任者"), note=skipped_note))
     managed = next((h for h in reversed(logs) if h.acting_role == Role.MANAGER and h is not decision), None)
     if managed is not None:
-        boxes.append(_box(_("管理者"), managed.actor, managed.at, str(managed.label)))
+        boxes.append(_box(_("管理者"), managed.actor, managed.at, managed.action_label))
     else:
         boxes.append(Box(head=_("管理者")))
     return boxes
 
 
 def _log_rows(logs) -> list[dict]:
-    return [{"at": to_wareki_datetime(h.at), "label": h.label + (_("（代決）") if h.deputy_decision else ""),
+    return [{"at": to_wareki_datetime(h.at), "label": h.action_label + (_("（代決）") if h.deputy_decision else ""),
              "actor": h.actor.full_name, "post": h.actor.post.name if h.actor.post_id else "",
              "comment": h.comment, "deputy_reason": h.deputy_reason} for h in logs]
 

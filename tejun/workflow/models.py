@@ -59,3 +59,10 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.label} {self.from_state}→{self.to_state}"
+
+    @property
+    def action_label(self) -> str:
+        """The step's name in the reader's language (`label` keeps the words used when it happened)."""
+        model = self.content_type.model_class()  # ContentType's cache: no query after the first
+        transition = getattr(model, "workflow", None) and model.workflow.get(self.transition)
+        return str(transition.label) if transition else self.label

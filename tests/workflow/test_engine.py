@@ -460,3 +460,20 @@ def test_forget_roles_clears_the_cache_through_a_lazy_user(officer):
     assert officer._tejun_acting  # cached on the real user, through the wrapper
     forget_roles(lazy)
     assert getattr(officer, "_tejun_acting", None) is None
+
+
+def test_the_logged_step_is_named_in_the_readers_language(staff, officer):
+    from django.utils import translation
+
+    from tejun.workflow.engine import history
+
+    from ..media.helpers import new_carry_out
+
+    request = new_carry_out(staff)
+    perform(request, "approve", officer)
+    entry = history(request).get()
+    assert entry.label == "承認"  # the words used when it happened are kept
+    with translation.override("en"):
+        assert entry.action_label == "Approve"
+    with translation.override("ja"):
+        assert entry.action_label == "承認"
