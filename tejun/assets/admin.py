@@ -25,6 +25,11 @@ class ReadOnlyBodyAdmin(admin.ModelAdmin):
             return qs
         return qs.filter(**{f"{self.body_field}_id": request.user.body_id})
 
+    def get_list_filter(self, request):
+        # The body filter would list every body's name (as in orgs.admin).
+        filters = super().get_list_filter(request)
+        return filters if request.user.is_superuser else tuple(f for f in filters if f != "body")
+
 
 @admin.register(Asset)
 class AssetAdmin(ReadOnlyBodyAdmin):

@@ -276,7 +276,7 @@ def _map_columns(header_row: int, texts: list[str], checked: Checked) -> dict[in
 
 def _number_key(number: str) -> int | None:
     tail = number[len(NUMBER_PREFIX):]
-    return int(tail) if number.startswith(NUMBER_PREFIX) and tail.isdigit() else None
+    return int(tail) if number.startswith(NUMBER_PREFIX) and tail.isdecimal() else None
 
 
 def check_file(body, data: bytes, mode: str) -> Checked:

@@ -58,13 +58,14 @@ class AssetFilter:
             if field.name not in params:
                 continue
             raw = params.get(field.name)
-            raw = raw.strip() if isinstance(raw, str) else ""
+            # NUL cannot reach PostgreSQL (DataError, a 500): dropped like any other bad filter value.
+            raw = raw.replace("\x00", "").strip() if isinstance(raw, str) else ""
             if field.name in FLAGS:
                 setattr(f, field.name, TRUE_FALSE.get(raw.lower()))
             elif field.name == "due":
                 f.due = TRUE_FALSE.get(raw.lower()) is True
             elif field.name in ("confidentiality_min", "manager_post"):
-                setattr(f, field.name, int(raw) if raw.isdigit() and len(raw) < 10 else None)
+                setattr(f, field.name, int(raw) if raw.isdecimal() and len(raw) < 10 else None)
             else:
                 setattr(f, field.name, raw[:200])
         if f.sort not in SORTS:

@@ -137,7 +137,7 @@ def next_number(body, taken: set[str] | None = None) -> str:
     highest = 0
     for n in list(numbers) + list(taken or ()):
         tail = n[len(NUMBER_PREFIX):]
-        if n.startswith(NUMBER_PREFIX) and tail.isdigit():
+        if n.startswith(NUMBER_PREFIX) and tail.isdecimal():
             highest = max(highest, int(tail))
     return f"{NUMBER_PREFIX}{highest + 1:05d}"
 

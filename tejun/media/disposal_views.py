@@ -53,7 +53,7 @@ def _levels(user):
 @login_required
 def disposal_list(request):
     state = request.GET.get("state", "")
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # NUL: a 500 on PostgreSQL
     qs = selectors.disposal_list(request.user, state=state if state in DisposalRequest.workflow.states else "", q=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = "".join(f"{k}={v}&" for k, v in (("state", state), ("q", q)) if v)

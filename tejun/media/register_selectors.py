@@ -46,11 +46,12 @@ class MediumFilter:
         f = cls()
         for field in fields(cls):
             raw = params.get(field.name)
-            raw = raw.strip()[:200] if isinstance(raw, str) else ""
+            # NUL cannot reach PostgreSQL (DataError, a 500): dropped like any other bad filter value.
+            raw = raw.replace("\x00", "").strip()[:200] if isinstance(raw, str) else ""
             if not raw:
                 continue
             if field.name in ("cabinet", "custodian"):
-                setattr(f, field.name, int(raw) if raw.isdigit() and len(raw) < 10 else None)
+                setattr(f, field.name, int(raw) if raw.isdecimal() and len(raw) < 10 else None)
             elif field.name == "kind":
                 f.kind = raw if raw in Medium.Kind.values else ""
             elif field.name == "owner":

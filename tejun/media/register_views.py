@@ -88,7 +88,8 @@ def _all_errors(form, validate) -> None:
 
 def _cabinet_form_page(request, cabinet):
     user = request.user
-    form = CabinetForm(request.POST or None, instance=cabinet, body=user.body)
+    # Bound on every POST (an empty one too): an unbound form has no cleaned_data for _all_errors.
+    form = CabinetForm(request.POST if request.method == "POST" else None, instance=cabinet, body=user.body)
     if request.method == "POST" and not form.is_valid():
         _all_errors(form, lambda f: services.validate_cabinet(user.body, f, instance=cabinet))
     if request.method == "POST" and form.is_valid():
@@ -219,12 +220,15 @@ def medium_detail(request, pk):
     covering = services.exception_covering(medium, today)
     needed = services.required_exception_kind(medium.kind, medium.owner)
     can_register = can(user, "media.register")
+    disposals = list(selectors.medium_disposals(user, medium))
+    for d in disposals:  # every disposal of the medium is listed; its page opens only for whom may see it
+        d.viewable = can(user, "media.view_disposal", d)
     return render(request, "media/medium_detail.html", {
         "medium": medium, "usable": usable, "unusable_reason": reason, "covering": covering,
         "needed_label": MediumException.Kind(needed).label if needed else "",
         "history": _history_rows(list(selectors.medium_history(user, medium)), body=user.body),
         "carry_outs": list(selectors.medium_carry_outs(user, medium)),
-        "disposals": list(selectors.medium_disposals(user, medium)),
+        "disposals": disposals,
         "exceptions": list(selectors.medium_exceptions(user, medium)),
         "can_register": can_register and medium.status != Medium.Status.DISPOSED,
         "data_form": DataWrittenForm(scheme=active_scheme(user.body))
@@ -239,8 +243,8 @@ def _medium_form_page(request, medium):
     user = request.user
     scheme = active_scheme(user.body)
     initial = {"custodian": user.pk, "registered_on": timezone.localdate()} if medium is None else None
-    form = MediumForm(request.POST or None, instance=medium, body=user.body, scheme=scheme, user=user,
-                      initial=initial)
+    form = MediumForm(request.POST if request.method == "POST" else None, instance=medium, body=user.body,
+                      scheme=scheme, user=user, initial=initial)
     if request.method == "POST" and not form.is_valid():
         _all_errors(form, lambda f: services.validate_medium(user.body, f, instance=medium))
     if request.method == "POST" and form.is_valid():
@@ -324,7 +328,7 @@ def exception_list(request):
     state = state if state in MediumException.workflow.states else ""
     kind = request.GET.get("kind", "")
     kind = kind if kind in MediumException.Kind.values else ""
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # NUL: a 500 on PostgreSQL
     page = Paginator(selectors.exception_list(request.user, state=state, kind=kind, q=q), PAGE_SIZE).get_page(
         request.GET.get("page"))
     query = urlencode({k: v for k, v in (("state", state), ("kind", kind), ("q", q)) if v})
@@ -338,12 +342,13 @@ def exception_list(request):
 def _exception_form_page(request, exc):
     user = request.user
     initial = None
-    if exc is None and request.GET.get("medium", "").isdigit():
+    if exc is None and request.GET.get("medium", "").isdecimal():
         medium = Medium.objects.filter(body=user.body, pk=int(request.GET["medium"])).first()
         if medium is not None:
             needed = services.required_exception_kind(medium.kind, medium.owner)
             initial = {"medium": medium.pk, "kind": needed or "", "medium_description": str(medium)}
-    form = ExceptionForm(request.POST or None, instance=None if request.method == "POST" else exc, body=user.body,
+    posted = request.method == "POST"
+    form = ExceptionForm(request.POST if posted else None, instance=None if posted else exc, body=user.body,
                          initial=initial)
     if request.method == "POST" and not form.is_valid():
         _all_errors(form, lambda f: services.validate_exception(user.body, f))
@@ -401,6 +406,7 @@ def exception_detail(request, pk):
         "form": TransitionForm(), "linked_media": list(exc.media.select_related("cabinet").order_by("number")),
         "can_edit": exc.state == "sent_back" and can(request.user, "media.edit_exception", exc),
         "in_force": exc.covers(today), "expired": exc.state == "approved" and exc.valid_to < today,
+        "can_register": can(request.user, "media.register"),
         "days_left": (exc.valid_to - today).days if exc.state == "approved" and exc.valid_to >= today else None,
     })
 

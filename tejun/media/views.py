@@ -27,8 +27,9 @@ def _get(request, pk):
 
 @login_required
 def carry_out_list(request):
-    state = request.GET.get("state", "")
-    q = request.GET.get("q", "").strip()
+    # NUL cannot reach PostgreSQL (DataError, a 500): dropped.
+    state = request.GET.get("state", "").replace("\x00", "")
+    q = request.GET.get("q", "").replace("\x00", "").strip()
     qs = selectors.carry_out_list(request.user, state=state, q=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = "".join(f"{k}={v}&" for k, v in (("state", state), ("q", q)) if v)

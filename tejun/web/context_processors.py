@@ -11,4 +11,6 @@ def navigation(request):
         "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
         "nav_can_audit": can(user, "audit.view"),
         "nav_can_people": can(user, "orgs.view_people"),
+        "nav_can_media": can(user, "media.view"),
+        "nav_can_assets": can(user, "assets.view"),
     }

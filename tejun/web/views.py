@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tejun.access.policy import can
 from tejun.lib.errors import InvalidInput
 from tejun.notify.models import Notification
 from tejun.notify.services import mark_read
@@ -34,7 +35,8 @@ def apply_errors(form, error: InvalidInput):
 @login_required
 def my_tasks_view(request):
     groups = my_tasks(request.user)
-    return render(request, "web/my_tasks.html", {"groups": groups, "total": sum(g["count"] for g in groups)})
+    return render(request, "web/my_tasks.html", {"groups": groups, "total": sum(g["count"] for g in groups),
+                                                 "can_create_carry_out": can(request.user, "media.create_carry_out")})
 
 
 @login_required
