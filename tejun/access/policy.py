@@ -99,6 +99,8 @@ def can(user, action: str, obj: Model | None = None) -> bool:
         return bool(roles & ROLE_ACTIONS[action])
     if action == "media.view_carry_out":
         return obj.requester_id == user.pk or can(user, "media.view_all_carry_outs")
+    if action == "media.edit_disposal":
+        return obj.requester_id == user.pk
     if action == "media.edit_carry_out":
         return obj.requester_id == user.pk
     if action == "media.request_disposal":  # obj: a Medium (None: may ask at all)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from tejun.api.base import BodyMember, StrictFields
 from tejun.assets.models import Axis, ClassificationLevel
-from tejun.lib.errors import Forbidden, NotFound, WrongState
+from tejun.lib.errors import NotFound
 from tejun.workflow.engine import perform
 
 from . import disposal_selectors as selectors
@@ -136,10 +136,7 @@ class DisposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=DisposalEditSerializer, responses=DisposalSerializer)
     def partial_update(self, request, *args, **kwargs):
         obj = self.get_object()
-        if obj.requester_id != request.user.pk:
-            raise Forbidden(_("この申請を修正できるのは申請者だけです。"))
-        if obj.state != "sent_back":
-            raise WrongState(_("差戻しされた申請だけ修正できます。"))
+        services.check_editable(obj, request.user)  # who and which state, before reading the input
         s = DisposalEditSerializer(obj, data=request.data, partial=True, context=self.get_serializer_context())
         s.is_valid(raise_exception=True)
         obj = services.update_disposal(obj, actor=request.user, **s.validated_data)

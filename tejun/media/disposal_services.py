@@ -132,10 +132,7 @@ def update_disposal(disposal: DisposalRequest, *, actor, **fields) -> DisposalRe
         locked = DisposalRequest.objects.select_for_update().filter(pk=disposal.pk).first()
         if locked is None or not same_body(actor, locked):
             raise NotFound(_("見つかりません。"))
-        if locked.requester_id != actor.pk:
-            raise Forbidden(_("この申請を修正できるのは申請者だけです。"))
-        if locked.state != "sent_back":
-            raise WrongState(_("差戻しされた申請だけ修正できます。"))
+        check_editable(locked, actor)
         errors: dict = {}
         reason = _check_reason(fields.get("reason", locked.reason), errors)
         level = _check_level(fields.get("highest_level", locked.highest_level), locked.medium, errors)
@@ -264,3 +261,11 @@ def apply_destruction(disposal: DisposalRequest, *, actor, data: dict) -> Destru
     _set_status(medium, Medium.Status.DISPOSED, actor=actor)
     disposal.medium = medium  # the engine returns this object: it must show the new status
     return destruction
+
+
+def check_editable(disposal: DisposalRequest, actor) -> None:
+    """Only the requester corrects a request, and only after it was sent back (差戻し)."""
+    if not can(actor, "media.edit_disposal", disposal):
+        raise Forbidden(_("この申請を修正できるのは申請者だけです。"))
+    if disposal.state != "sent_back":
+        raise WrongState(_("差戻しされた申請だけ修正できます。"))

@@ -89,10 +89,12 @@ def disposal_new(request):
 @login_required
 def disposal_edit(request, pk):
     obj = _get(request, pk)
-    if obj.requester_id != request.user.pk:
-        return _forbidden(request, _("この申請を修正できるのは申請者だけです。"))
-    if obj.state != "sent_back":
-        messages.error(request, _("差戻しされた申請だけ修正できます。"))
+    try:
+        services.check_editable(obj, request.user)
+    except Forbidden as e:
+        return _forbidden(request, e.message)
+    except WrongState as e:
+        messages.error(request, e.message)
         return redirect(obj)
     initial = {"reason": obj.reason, "highest_level": obj.highest_level_id}
     form = DisposalEditForm(request.POST or None, initial=initial, levels=_levels(request.user))
@@ -120,7 +122,7 @@ def disposal_detail(request, pk):
         "can_record": any(t.name == "record_destruction" for t, _a in actions),
         "waiting_for_approval": obj.state == "submitted" and obj.needs_approval,
         "destruction": getattr(obj, "destruction", None) if obj.state == "destroyed" else None,
-        "can_edit": obj.state == "sent_back" and obj.requester_id == request.user.pk,
+        "can_edit": obj.state == "sent_back" and can(request.user, "media.edit_disposal", obj),
     })
 
 

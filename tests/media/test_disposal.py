@@ -311,3 +311,12 @@ def test_class2_waiting_for_approval_is_nobody_elses_task(class2, staff, officer
         assert "record_destruction" not in actions
     approved = perform(class2, "approve", officer)
     assert {t.name for t, _a in disposal_actions(manager, approved)} == {"record_destruction"}
+
+
+def test_only_the_requester_corrects_and_only_after_a_send_back(class2, staff, officer, body):
+    with pytest.raises(WrongState):  # still submitted: nothing to correct yet
+        update_disposal(class2, actor=staff, reason="別の理由")
+    perform(class2, "send_back", officer, comment="理由を詳しく")
+    with pytest.raises(Forbidden):  # the officer may send it back, not rewrite it
+        update_disposal(class2, actor=officer, reason="別の理由")
+    assert DisposalRequest.objects.get(pk=class2.pk).reason == class2.reason
