@@ -1,6 +1,5 @@
 """Pages of the information-asset register (C-3): the list, one asset, the forms and the scheme."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tejun.access.policy import can
+from tejun.audit.history import readable_history
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
-from tejun.lib.wareki import to_wareki
 from tejun.orgs.models import Post
 from tejun.web.views import apply_errors
 
@@ -101,42 +100,10 @@ def asset_list(request):
 # ---------------------------------------------------------------- one asset
 
 def _history_rows(events, scheme_levels: dict[int, str], posts: dict[int, str]) -> list[dict]:
-    """Audit events as rows a clerk can read: what changed, with labels instead of ids."""
-    labels = {f.name: str(f.verbose_name) for f in Asset._meta.concrete_fields}
-    labels["scheme"] = _("分類体系")
-    choices = {"form": dict(Asset.Form.choices), "network_layer": dict(Asset.NetworkLayer.choices),
-               "status": dict(Asset.Status.choices)}
-
-    def show(name, value):
-        if value is None or value == "":
-            return "—"
-        if isinstance(value, bool):
-            return _("あり") if value else _("なし")
-        if name in schemes.AXIS_FIELDS.values() and isinstance(value, int):
-            return scheme_levels.get(value, str(value))
-        if name == "manager_post" and isinstance(value, int):
-            return posts.get(value, str(value))
-        if name in choices:
-            return str(choices[name].get(value, value))
-        if name in ("expires_on", "confirmed_on") and isinstance(value, str):
-            try:
-                return to_wareki(date.fromisoformat(value))
-            except ValueError:
-                return value
-        return str(value)
-
-    rows = []
-    for e in events:
-        before, after = e.before or {}, e.after or {}
-        changes = []
-        if e.action not in ("create", "import.create"):
-            for name in after:
-                if name in HIDDEN_IN_HISTORY or before.get(name) == after.get(name):
-                    continue
-                changes.append({"field": labels.get(name, name), "before": show(name, before.get(name)),
-                                "after": show(name, after.get(name))})
-        rows.append({"event": e, "label": ACTION_LABELS.get(e.action, e.action), "changes": changes})
-    return rows
+    names = {axis: scheme_levels for axis in schemes.AXIS_FIELDS.values()} | {"manager_post": posts}
+    return readable_history(events, model=Asset, action_labels=ACTION_LABELS, names=names,
+                            hidden=HIDDEN_IN_HISTORY, create_actions=("create", "import.create"),
+                            extra_labels={"scheme": _("分類体系")})
 
 
 @login_required

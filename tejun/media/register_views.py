@@ -1,6 +1,5 @@
 """Pages of the media register (C-1): cabinets, the 記録媒体管理台帳, exceptions (例外措置), stock-takes (棚卸)."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tejun.access.policy import can
+from tejun.audit.history import readable_history
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
-from tejun.lib.wareki import to_wareki
 from tejun.orgs.models import User
 from tejun.web.views import apply_errors
 from tejun.workflow.engine import available_transitions, history
@@ -158,9 +157,6 @@ def _history_rows(events, *, body) -> list[dict]:
     """Audit events as rows a clerk can read: what changed, with names instead of ids."""
     from tejun.assets.models import ClassificationLevel
 
-    labels = {f.name: str(f.verbose_name) for f in Medium._meta.concrete_fields}
-    choices = {"kind": dict(Medium.Kind.choices), "owner": dict(Medium.Owner.choices),
-               "status": dict(Medium.Status.choices)}
     ids = {"custodian": set(), "cabinet": set(), "highest_level": set(), "exception": set()}
     for e in events:
         for data in (e.before or {}, e.after or {}):
@@ -175,36 +171,9 @@ def _history_rows(events, *, body) -> list[dict]:
                           .values_list("pk", "number")),
     }
 
-    def show(name, value):
-        if value is None or value == "":
-            return "—"
-        if isinstance(value, bool):
-            return _("あり") if value else _("なし")
-        if name in names:
-            return str(names[name].get(value, value))
-        if name in choices:
-            return str(choices[name].get(value, value))
-        if name in ("registered_on", "last_stocktake_on") and isinstance(value, str):
-            try:
-                return to_wareki(date.fromisoformat(value))
-            except ValueError:
-                return value
-        return str(value)
-
-    rows = []
-    for e in events:
-        before, after = e.before or {}, e.after or {}
-        changes = []
-        if e.action != "create":
-            for name in after:
-                if name in HIDDEN_IN_HISTORY or name.startswith("_") or before.get(name) == after.get(name):
-                    continue
-                changes.append({"field": labels.get(name, name), "before": show(name, before.get(name)),
-                                "after": show(name, after.get(name))})
-        label = ACTION_LABELS.get(e.action) or (_("持出し・廃棄などによる変更") if e.action.startswith("transition.")
-                                                 else e.action)
-        rows.append({"event": e, "label": label, "changes": changes})
-    return rows
+    return readable_history(
+        events, model=Medium, action_labels=ACTION_LABELS, names=names, hidden=HIDDEN_IN_HISTORY,
+        fallback_label=lambda action: _("持出し・廃棄などによる変更") if action.startswith("transition.") else None)
 
 
 @login_required
