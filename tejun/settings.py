@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "tejun.notify",
     "tejun.media",
     "tejun.assets",
+    "tejun.vendors",
+    "tejun.incidents",
+    "tejun.backups",
+    "tejun.governance",
+    "tejun.dashboard",
     "tejun.web",
 ]
 

@@ -34,6 +34,12 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # No Redoc page: drf-spectacular's Redoc template loads Google Fonts, and this app runs offline.
     path("", include(router.urls)),
+    # Each later app keeps its own API routes (its api_urls.py), so apps never edit this file.
+    path("", include("tejun.incidents.api_urls")),
+    path("", include("tejun.vendors.api_urls")),
+    path("", include("tejun.backups.api_urls")),
+    path("", include("tejun.governance.api_urls")),
+    path("", include("tejun.dashboard.api_urls")),
     # Last: any other path ending in "/" is a JSON 404 (paths without the slash are redirected to it).
     re_path(r"^.*/$", not_found, name="api-not-found"),
 ]

@@ -2,8 +2,15 @@ import secrets
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from tejun.orgs.demo import DEMO_BODY, DEMO_PASSWORD, PEOPLE, create_demo, demo_exists
+
+# Each app's demo loader, called with the new demo body, in this order (later ones may use earlier records).
+DEMO_LOADERS = [
+    "tejun.assets.demo.create_demo_assets",
+    "tejun.media.demo.create_demo_media",
+]
 
 
 class Command(BaseCommand):
@@ -21,13 +28,9 @@ class Command(BaseCommand):
         # Known passwords only in debug mode; otherwise random ones that are never shown.
         password = DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(24)
         created = create_demo(password)
-        if created is not None:  # the demo register, only for the body just made
-            from tejun.assets.demo import create_demo_assets
-
-            create_demo_assets(created)
-            from tejun.media.demo import create_demo_media
-
-            create_demo_media(created)
+        if created is not None:  # each app's demo records, only for the body just made
+            for loader in DEMO_LOADERS:
+                import_string(loader)(created)
         self.stdout.write(f"{DEMO_BODY}: {'created / 作成しました' if created else 'already exists / 作成済みです'}")
         if not demo_exists():
             return
