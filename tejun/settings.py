@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tejun.backups",
     "tejun.governance",
     "tejun.dashboard",
+    "tejun.ops",
     "tejun.web",
 ]
 
