@@ -8,11 +8,24 @@ PERIODIC_CHECKS = [
     "tejun.media.tasks.warn_expiring_exceptions",
     "tejun.orgs.tasks.remind_password_expiry",
     "tejun.assets.tasks.remind_asset_confirmation",
+    "tejun.vendors.tasks.remind_data_returns",
+    "tejun.vendors.tasks.remind_unconfirmed_work_reports",
+    "tejun.governance.tasks.remind_policy_reviews",
+    "tejun.governance.tasks.remind_self_inspections",
+    "tejun.governance.tasks.remind_acknowledgements",
+    "tejun.backups.tasks.check_backups",
+    "tejun.backups.tasks.remind_restore_tests",
+]
+
+
+# Run after every check above, so that the day's reminders go into the day's digest.
+FINAL_CHECKS = [
+    "tejun.notify.digest.send_daily_digests",
 ]
 
 
 def run_all(today=None) -> dict[str, int]:
     results = {}
-    for path in PERIODIC_CHECKS:
+    for path in PERIODIC_CHECKS + FINAL_CHECKS:
         results[path.rsplit(".", 1)[1]] = import_string(path)(today=today)
     return results
