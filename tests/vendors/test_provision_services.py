@@ -138,3 +138,20 @@ def test_sent_back_application_is_corrected_by_its_requester(new_provision, offi
     p = perform(p, "resubmit", staff_in_charge)
     with pytest.raises(WrongState):
         services.update_provision(p, actor=staff_in_charge, medium="USB")
+
+
+def test_article_6_accident_opens_an_incident_linked_to_the_provision(provided, vendor, vendor_account):
+    from tejun.vendors.selectors import incidents_of
+
+    p = provided()
+    incident = services.report_accident(p, actor=vendor, kind="leak_loss", description="USBメモリを紛失した")
+    assert incident.contractor_id == p.contractor_id and incident.body_id == p.body_id
+    assert [i.pk for i in incidents_of(p)] == [incident.pk]
+
+
+def test_accident_refusals(new_provision, provided, vendor, vendor_account):
+    with pytest.raises(InvalidInput) as e:
+        services.report_accident(provided(), actor=vendor, kind="fire", description="")
+    assert {"kind", "description"} <= set(e.value.fields)
+    with pytest.raises(WrongState):
+        services.report_accident(new_provision(), actor=vendor, kind="theft", description="盗難")
