@@ -26,7 +26,7 @@ from tejun.orgs.roles import Role
 from tejun.orgs.selectors import role_holders
 from tejun.workflow.engine import next_actors
 
-from .models import Cabinet, Medium, MediumException, PendingIncident, Stocktake, StocktakeItem
+from .models import Cabinet, Medium, MediumException, Stocktake, StocktakeItem
 
 NUMBER_PREFIX = "MD-"
 EXCEPTION_PREFIX = "EX-"
@@ -664,7 +664,10 @@ def mark_item(item: StocktakeItem, *, actor, result: str, note: str | None = Non
 
 def close_stocktake(stocktake: Stocktake, *, actor, unchecked_as_missing: bool = False) -> Stocktake:
     """Close the round. Present media get today's stock-take date; a missing one becomes 紛失 with an
-    incident record (PendingIncident) and the officer and the manager are told."""
+    incident (tejun.incidents open_incident) and the officer and the manager are told."""
+    from tejun.incidents.models import Incident
+    from tejun.incidents.services import open_incident
+
     if not same_body(actor, stocktake):
         raise NotFound(_("見つかりません。"))
     if not can(actor, "media.stocktake"):
@@ -710,10 +713,9 @@ def close_stocktake(stocktake: Stocktake, *, actor, unchecked_as_missing: bool =
                 cabinet = Cabinet.objects.get(pk=item.cabinet_id)
                 description = _("%(stocktake)s で所在不明。保管場所：%(cabinet)s（%(place)s）。") % {
                     "stocktake": locked, "cabinet": cabinet.name, "place": cabinet.place}
-                incident = PendingIncident.objects.create(
-                    body_id=locked.body_id, source=PendingIncident.Source.STOCKTAKE_MISSING, medium=medium,
-                    reported_by=actor, description=f"{description} {item.note}".strip())
-                record(actor, "create", incident, None, snapshot(incident))
+                open_incident(reporter=actor, kind=Incident.Kind.LEAK_LOSS, source=medium,
+                              title=_("記録媒体の紛失（棚卸）：%(number)s") % {"number": medium.number},
+                              description=f"{description} {item.note}".strip())
                 missing_media.append(medium)
         before = snapshot(locked)
         locked.status = Stocktake.Status.CLOSED

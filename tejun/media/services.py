@@ -23,7 +23,7 @@ from tejun.orgs.roles import Role
 from tejun.orgs.selectors import role_holders
 from tejun.workflow.engine import next_actors
 
-from .models import CarryOutRequest, Confidentiality, Medium, PendingIncident
+from .models import CarryOutRequest, Confidentiality, Medium
 
 EDITABLE_FIELDS = ("data_description", "confidentiality", "purpose", "destination", "encrypted",
                    "password_protected", "locked_case", "protection_note", "out_date", "due_date")
@@ -261,21 +261,24 @@ def _officers_and_managers(body) -> set:
 
 
 def medium_lost(request: CarryOutRequest, *, actor, comment: str) -> None:
-    """report_lost: the medium becomes 紛失, an incident record waits for the incidents issue, and the
-    officer and the manager are told at once."""
+    """report_lost: the medium becomes 紛失, an incident (P-10, 情報の漏えい・紛失) is opened with the
+    carry-out as its source, and the officer and the manager are told at once."""
+    from tejun.incidents.models import Incident
+    from tejun.incidents.services import open_incident
+
     medium = _locked_medium(request)
     what = request.data_description
     if medium is not None:
         _set_medium_status(medium, Medium.Status.LOST, actor=actor)
         request.medium = medium
-        incident = PendingIncident.objects.create(
-            body_id=request.body_id, source=PendingIncident.Source.CARRY_OUT_LOST, medium=medium,
-            description=_("持出し申請 %(number)s（%(data)s）で持ち出した記録媒体 %(medium)s の紛失。\n%(comment)s")
-            % {"number": request.number, "data": what, "medium": medium.number, "comment": comment},
-            reported_by=actor,
-        )
-        record(actor, "create", incident, None, snapshot(incident))
+        description = _("持出し申請 %(number)s（%(data)s）で持ち出した記録媒体 %(medium)s の紛失。\n%(comment)s") % {
+            "number": request.number, "data": what, "medium": medium.number, "comment": comment}
         what = f"{what}（{medium.number}）"
+    else:
+        description = _("持出し申請 %(number)s（%(data)s）で持ち出したデータの紛失。\n%(comment)s") % {
+            "number": request.number, "data": what, "comment": comment}
+    open_incident(reporter=actor, kind=Incident.Kind.LEAK_LOSS, description=description, source=request,
+                  title=_("持出し中の紛失：%(what)s") % {"what": what})
     notify(_officers_and_managers(request.body) - {actor},
            _("紛失の報告：持出し申請 %(number)s") % {"number": request.number},
            _("%(name)s さんが「%(data)s」の紛失を報告しました。事故として対応してください。\n%(comment)s")

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tejun.audit.models import AuditEvent
-from tejun.media.models import Cabinet, Medium, MediumException, PendingIncident, Stocktake
+from tejun.incidents.models import Incident
+from tejun.media.models import Cabinet, Medium, MediumException, Stocktake
 
 from ..media.register_factories import conf_level, make_cabinet, make_exception, make_medium
 from .helpers import assert_error, ids, results, token_client
@@ -234,7 +235,7 @@ def test_stocktake_by_api(staff_in_charge, officer, manager, cabinet):
     response = client.post(f"{STOCKTAKES}{round_['id']}/close/", {"unchecked_as_missing": True}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "closed"
     assert response.json()["missing_count"] == 1 and response.json()["present_count"] == 1
-    assert Medium.objects.get(pk=b.pk).status == "lost" and PendingIncident.objects.get().medium_id == b.pk
+    assert Medium.objects.get(pk=b.pk).status == "lost" and Incident.objects.get().source_id == str(b.pk)
     assert_error(client.post(f"{STOCKTAKES}{round_['id']}/mark/", {"item": items[a.pk], "result": "missing"},
                              format="json"), 409)
 

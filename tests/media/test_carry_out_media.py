@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from tejun.audit.models import AuditEvent
+from tejun.incidents.models import Incident
 from tejun.lib.errors import Forbidden, InvalidInput, WrongState
 from tejun.media.disposal_services import create_disposal
-from tejun.media.models import CarryOutRequest, Medium, PendingIncident
+from tejun.media.models import CarryOutRequest, Medium
 from tejun.media.services import update_carry_out
 from tejun.media.tasks import remind_overdue_carry_outs
 from tejun.notify.models import Notification
@@ -203,10 +204,11 @@ def test_report_lost(staff, officer, manager, staff2, body):
     req = perform(req, "report_lost", staff, comment="電車内で紛失した可能性があります。")
     m.refresh_from_db()
     assert req.state == "lost" and m.status == Medium.Status.LOST
-    incident = PendingIncident.objects.get(medium=m)
-    assert incident.source == PendingIncident.Source.CARRY_OUT_LOST and incident.reported_by == staff
-    assert req.number in incident.description and "電車内" in incident.description
-    assert AuditEvent.objects.filter(object_type="media.PendingIncident", object_id=str(incident.pk)).exists()
+    incident = Incident.objects.get(source_id=str(req.pk))
+    assert incident.kind == Incident.Kind.LEAK_LOSS and incident.requester == staff
+    assert incident.source_type.model_class() is CarryOutRequest
+    assert req.number in incident.description and "電車内" in incident.description and m.number in incident.title
+    assert AuditEvent.objects.filter(object_type="incidents.Incident", object_id=str(incident.pk)).exists()
     told = set(Notification.objects.filter(title__startswith="紛失の報告").values_list("recipient", flat=True))
     assert told == {officer.pk, manager.pk}
     # Lost is final, and a lost medium never goes out again.
@@ -221,7 +223,7 @@ def test_officer_may_report_the_loss_too(staff, officer, manager, body):
     perform(req, "approve", officer)
     perform(req, "take_out", staff)
     perform(req, "report_lost", officer, comment="申請者から電話で報告あり")
-    assert PendingIncident.objects.get(medium=m).reported_by == officer
+    assert Incident.objects.get(source_id=str(req.pk)).requester == officer
 
 
 def test_overdue_reminder_covers_a_medium(staff, officer, body):

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tejun.media.models import CarryOutRequest, Medium, PendingIncident
+from tejun.incidents.models import Incident
+from tejun.media.models import CarryOutRequest, Medium
 
 from ..api.helpers import assert_error, token_client
 from .flow_helpers import exception_for, medium
@@ -33,7 +34,7 @@ def test_create_with_a_medium_and_walk_it(staff, officer, body):
     assert "comment" in error["fields"]
     response = token_client(staff).post(f"{url}report_lost/", {"comment": "紛失しました"}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "lost"
-    assert PendingIncident.objects.filter(medium=m).exists()
+    assert Incident.objects.filter(source_id=str(row["id"]), kind="leak_loss").exists()
 
 
 def test_disposed_or_expired_medium_is_refused(staff, body):

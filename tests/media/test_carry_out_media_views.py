@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tejun.media.models import CarryOutRequest, Medium, PendingIncident
+from tejun.incidents.models import Incident
+from tejun.media.models import CarryOutRequest, Medium
 from tejun.workflow.engine import perform
 
 from .flow_helpers import exception_for, medium
@@ -104,7 +105,7 @@ def test_report_lost_from_the_page(login, staff, officer, manager, body):
     c.post(f"/media/carry-outs/{req.pk}/report_lost/", {"comment": "出張先で紛失"})
     assert CarryOutRequest.objects.get(pk=req.pk).state == "lost"
     assert Medium.objects.get(pk=m.pk).status == Medium.Status.LOST
-    assert PendingIncident.objects.filter(medium=m).count() == 1
+    assert Incident.objects.filter(source_id=str(req.pk), kind="leak_loss").count() == 1
 
 
 def test_sent_back_request_edit_keeps_its_medium_in_the_choices(login, staff, officer, body):

@@ -4,9 +4,10 @@ import pytest
 from django.utils import timezone
 
 from tejun.audit.models import AuditEvent
+from tejun.incidents.models import Incident
 from tejun.lib.errors import Forbidden, InvalidInput, NotFound, WrongState
 from tejun.media import register_services as services
-from tejun.media.models import Medium, PendingIncident, Stocktake, StocktakeItem
+from tejun.media.models import Medium, Stocktake, StocktakeItem
 from tejun.notify.models import Notification
 
 from .register_factories import make_cabinet, make_medium
@@ -104,7 +105,7 @@ def test_close_with_everything_present_dates_the_media(staff_in_charge, media):
     today = timezone.localdate()
     assert set(Medium.objects.exclude(status="disposed").values_list("last_stocktake_on", flat=True)) == {today}
     assert Medium.objects.get(pk=media[3].pk).last_stocktake_on is None
-    assert not PendingIncident.objects.exists() and not Notification.objects.exists()
+    assert not Incident.objects.exists() and not Notification.objects.exists()
     with pytest.raises(WrongState):
         services.mark_item(item_of(stocktake, media[0]), actor=staff_in_charge, result="missing")
     with pytest.raises(WrongState):
@@ -120,15 +121,15 @@ def test_missing_medium_becomes_lost_opens_an_incident_and_tells_officer_and_man
     services.close_stocktake(stocktake, actor=staff_in_charge)
     lost = Medium.objects.get(pk=media[1].pk)
     assert lost.status == "lost" and lost.last_stocktake_on is None
-    incident = PendingIncident.objects.get()
-    assert incident.medium == lost and incident.source == "stocktake_missing" and incident.reported_by == staff_in_charge
+    incident = Incident.objects.get()
+    assert incident.source_id == str(lost.pk) and incident.kind == "leak_loss" and incident.requester == staff_in_charge
     assert "キャビネットA" in incident.description and "棚になし" in incident.description
     notes = Notification.objects.filter(title__contains="所在不明")
     assert {n.recipient for n in notes} == {officer, manager}
     assert lost.number in notes.first().message and notes.first().url == stocktake.get_absolute_url()
     assert AuditEvent.objects.filter(object_type="media.Medium", object_id=str(lost.pk),
                                      action="stocktake_missing").exists()
-    assert AuditEvent.objects.filter(object_type="media.PendingIncident", action="create").count() == 1
+    assert AuditEvent.objects.filter(object_type="incidents.Incident", action="create").count() == 1
 
 
 def test_unchecked_as_missing_closes_with_the_explicit_choice(staff_in_charge, media, officer):
@@ -136,7 +137,7 @@ def test_unchecked_as_missing_closes_with_the_explicit_choice(staff_in_charge, m
     services.mark_item(item_of(stocktake, media[0]), actor=staff_in_charge, result="present")
     services.close_stocktake(stocktake, actor=staff_in_charge, unchecked_as_missing=True)
     assert set(Medium.objects.filter(status="lost").values_list("pk", flat=True)) == {media[1].pk, media[2].pk}
-    assert PendingIncident.objects.count() == 2
+    assert Incident.objects.count() == 2
     item = item_of(stocktake, media[1])
     assert item.result == "missing" and "未確認のまま完了" in item.note
 
@@ -157,8 +158,8 @@ def test_a_medium_already_lost_and_still_missing_opens_no_second_incident(staff_
     Medium.objects.filter(pk=media[0].pk).update(status="lost")
     stocktake = services.start_stocktake(actor=staff_in_charge)
     services.close_stocktake(stocktake, actor=staff_in_charge, unchecked_as_missing=True)
-    assert not PendingIncident.objects.filter(medium=media[0]).exists()
-    assert PendingIncident.objects.count() == 2
+    assert not Incident.objects.filter(source_id=str(media[0].pk)).exists()
+    assert Incident.objects.count() == 2
 
 
 def test_close_refusals(staff_in_charge, staff, outsider, media):

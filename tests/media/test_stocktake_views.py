@@ -3,8 +3,9 @@
 import pytest
 from django.contrib.messages import get_messages
 
+from tejun.incidents.models import Incident
 from tejun.media import register_services as services
-from tejun.media.models import Medium, PendingIncident, Stocktake, StocktakeItem
+from tejun.media.models import Medium, Stocktake, StocktakeItem
 
 from .register_factories import make_cabinet, make_medium
 
@@ -113,7 +114,7 @@ def test_close_refused_with_unchecked_items_then_closed_with_the_choice(login, s
     round_.refresh_from_db()
     assert round_.status == "closed"
     assert any("所在不明の記録媒体が 1 件" in m for m in _messages(response))
-    assert Medium.objects.get(pk=media[1].pk).status == "lost" and PendingIncident.objects.count() == 1
+    assert Medium.objects.get(pk=media[1].pk).status == "lost" and Incident.objects.count() == 1
     content = client.get(detail(round_)).content.decode()
     assert "棚卸を完了する" not in content and 'name="result"' not in content  # results kept, read only
 
