@@ -147,13 +147,13 @@ class OnsiteWork(WorkflowModel):
     def get_absolute_url(self):
         return reverse("vendors:onsite-detail", args=[self.pk])
 
-    def on_submit_report(self, **_):
+    def on_submit_report(self, **kwargs):
         if not self.report_file:
             raise _refuse(_("作業報告書のファイルを添付してください。"))
 
     on_attach_report = on_submit_report
 
-    def on_confirm(self, *, actor, **_):
+    def on_confirm(self, *, actor, **kwargs):
         from django.utils import timezone
 
         self.confirmed_by = actor
@@ -210,14 +210,14 @@ class Repair(WorkflowModel):
     def allows_send(self) -> bool:
         return self.clause_reconfirmed
 
-    def on_send(self, **_):
+    def on_send(self, **kwargs):
         from django.utils import timezone
 
         if not self.clause_reconfirmed:
             raise _refuse(_("契約の守秘義務条項をこの修理のために再確認するまで、修理に出すことはできません。"))
         self.sent_on = timezone.localdate()
 
-    def on_receive(self, **_):
+    def on_receive(self, **kwargs):
         from django.utils import timezone
 
         self.returned_on = timezone.localdate()
@@ -280,7 +280,7 @@ class EquipmentDisposal(WorkflowModel):
     def allows_close(self) -> bool:
         return self.method_agreed and bool(self.certificate)
 
-    def on_close(self, **_):
+    def on_close(self, **kwargs):
         from django.utils import timezone
 
         if not self.method_agreed:
@@ -367,26 +367,26 @@ class DataProvision(WorkflowModel):
 
         return self.state == "provided" and self.period_end < timezone.localdate()
 
-    def on_approve(self, *, actor, **_):
+    def on_approve(self, *, actor, **kwargs):
         from .memorandum import generate
 
         generate(self, actor=actor)
 
-    def on_attach_signed(self, **_):
+    def on_attach_signed(self, **kwargs):
         if not self.signed_file:
             raise _refuse(_("署名済みの覚書のファイルを添付してください。"))
 
-    def on_provide(self, *, data, **_):
+    def on_provide(self, *, data, **kwargs):
         self.provided_on = data["provided_on"]
         self.provided_medium = str(data["provided_medium"])[:200]
 
-    def on_return_data(self, *, data, **_):
+    def on_return_data(self, *, data, **kwargs):
         from django.utils import timezone
 
         self.returned_on = data.get("returned_on") or timezone.localdate()
 
     on_record_return = on_return_data
 
-    def on_record_erasure(self, **_):
+    def on_record_erasure(self, **kwargs):
         if not self.erasure_certificate:
             raise _refuse(_("消去証明書のファイルを添付してください。"))
