@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .apis import ImprovementActionViewSet, InspectionCampaignViewSet, PolicyDocumentViewSet
+
+router = SimpleRouter()
+router.register("policy-documents", PolicyDocumentViewSet, basename="policy-document")
+router.register("inspection-campaigns", InspectionCampaignViewSet, basename="inspection-campaign")
+router.register("improvement-actions", ImprovementActionViewSet, basename="improvement-action")
+urlpatterns = router.urls

@@ -38,3 +38,24 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.day}"
+
+
+class Preference(models.Model):
+    """How a person wants e-mail: one per notification, or one daily digest (in-app notices appear at once either way)."""
+
+    class EmailMode(models.TextChoices):
+        EACH = "each", _("通知のたびにメールを送る")
+        DIGEST = "digest", _("1日1回まとめて送る（ダイジェスト）")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_preference", verbose_name=_("職員"))
+    email_mode = models.CharField(_("メールの受け取り方"), max_length=10, choices=EmailMode.choices,
+                                  default=EmailMode.EACH)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知の設定")
+        verbose_name_plural = _("通知の設定")
+
+    def __str__(self):
+        return f"{self.user}: {self.email_mode}"

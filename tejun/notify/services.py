@@ -8,13 +8,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Notification, ReminderLog
+from .models import Notification, Preference, ReminderLog
 
 log = logging.getLogger(__name__)
 
 
+def digest_user_ids(user_ids) -> set[int]:
+    """Of these people, those who chose one daily digest instead of single e-mails."""
+    return set(Preference.objects.filter(user_id__in=user_ids, email_mode=Preference.EmailMode.DIGEST)
+               .values_list("user_id", flat=True))
+
+
 def _send_emails(notification_ids: list[int]) -> None:
-    for n in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("recipient"):
+    pending = list(Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+                   .select_related("recipient"))
+    # Those who chose the digest get these in tomorrow's (or today's) digest from `tejun tick`.
+    digest = digest_user_ids({n.recipient_id for n in pending})
+    for n in pending:
+        if n.recipient_id in digest:
+            continue
         if not n.recipient.email:
             continue
         try:
@@ -70,6 +82,30 @@ def remind_once(key: str, recipients, title: str, message: str = "", url: str = 
     except IntegrityError:
         return False
     return True
+
+
+def email_mode_of(user) -> str:
+    pref = Preference.objects.filter(user=user).first()
+    return pref.email_mode if pref else Preference.EmailMode.EACH
+
+
+def set_email_mode(*, actor, email_mode: str) -> Preference:
+    """The person's own choice: single e-mails or one daily digest. Audited."""
+    from tejun.audit.services import record, snapshot
+    from tejun.lib.errors import InvalidInput
+
+    if email_mode not in Preference.EmailMode.values:
+        message = _("選択肢から選んでください。")
+        raise InvalidInput(message, fields={"email_mode": [message]})
+    with transaction.atomic():
+        pref, created = Preference.objects.select_for_update().get_or_create(user=actor)
+        before = None if created else snapshot(pref)
+        if not created and pref.email_mode == email_mode:
+            return pref
+        pref.email_mode = email_mode
+        pref.save()
+        record(actor, "update", pref, before, snapshot(pref), body=actor.body)
+    return pref
 
 
 def mark_read(user, notification_id: int | None = None) -> int:

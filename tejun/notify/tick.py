@@ -15,6 +15,7 @@ PERIODIC_CHECKS = [
     "tejun.governance.tasks.remind_acknowledgements",
     "tejun.backups.tasks.check_backups",
     "tejun.backups.tasks.remind_restore_tests",
+    "tejun.incidents.tasks.remind_waiting_steps",
 ]
 
 

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from tejun.notify import views as notify_views
+
 from . import views
 
 urlpatterns = [
@@ -12,4 +14,5 @@ urlpatterns = [
     path("tasks/", views.my_tasks_view, name="my-tasks"),
     path("notifications/", views.notifications_view, name="notifications"),
     path("notifications/read/", views.notifications_read_view, name="notifications-read"),
+    path("notifications/settings/", notify_views.preferences_view, name="notification-settings"),
 ]
