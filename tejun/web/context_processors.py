@@ -14,6 +14,7 @@ def navigation(request):
         "nav_can_people": can(user, "orgs.view_people"),
         "nav_can_media": can(user, "media.view"),
         "nav_can_assets": can(user, "assets.view"),
+        "nav_incidents_all": can(user, "incidents.view_all"),  # incidents: the list; others go to the report form
         **_vendor_nav(user),
         "nav_can_dashboard": can(user, "dashboard.view"),
         "nav_can_governance": can(user, "governance.view"),
