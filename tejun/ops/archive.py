@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump and pg_restore, with argument lists, never a shell
+import subprocess  # nosec B404: pg_dump, pg_restore and psql, with argument lists, never a shell
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -278,9 +278,14 @@ def _restore_database(engine: str, dump: Path) -> None:
             source.close()
         connection.close()
         return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = connection.ops.quote_name(cursor.fetchone()[0])
     connection.close()
     env, args = _pg_env_and_args()
-    # --clean drops what a fresh `migrate` made (the instance was checked to hold no data);
-    # one transaction: a failure leaves the database as it was.
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-          "--exit-on-error", *args, str(dump)], env)
+    script = dump.with_suffix(".sql")
+    _run(["pg_restore", "--no-owner", "--no-privileges", "--file", str(script), str(dump)], env)
+    # One transaction: the tables a fresh `migrate` made (checked to hold no data) are replaced by the
+    # archive's; any error rolls everything back and leaves the database as it was.
+    _run(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1",
+          "--command", f"DROP SCHEMA {schema} CASCADE; CREATE SCHEMA {schema};", "--file", str(script), *args], env)
