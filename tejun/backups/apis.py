@@ -22,7 +22,7 @@ from tejun.orgs.models import Post, User
 from tejun.vendors.models import Contractor
 
 from . import selectors, services
-from .models import BackupReport, BackupTarget, RestoreTest
+from .models import BackupReport, BackupTarget, CheckIn, RestoreTest
 
 
 class BodyScopedPK(serializers.PrimaryKeyRelatedField):
@@ -100,7 +100,7 @@ class TargetCreatedSerializer(TargetSerializer):
     ping_url = serializers.CharField(read_only=True)
 
 
-class TokenSerializer(serializers.Serializer):
+class PingTokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
     ping_url = serializers.CharField(read_only=True)
 
@@ -124,7 +124,7 @@ class CheckInSerializer(serializers.Serializer):
 
 
 class ManualCheckInSerializer(StrictFields, serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[("success", "success"), ("fail", "fail")])
+    kind = serializers.ChoiceField(choices=CheckIn.Kind.choices, help_text=gettext_lazy("success または fail"))
     ran_at = serializers.DateTimeField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     exit_status = serializers.IntegerField(required=False, allow_null=True)
@@ -222,7 +222,7 @@ class BackupTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=TokenSerializer,
+    @extend_schema(request=None, responses=PingTokenSerializer,
                    summary=gettext_lazy("チェックインURLを作り直す（古いURLは使えなくなる）"))
     @action(detail=True, methods=["post"], url_path="regenerate-token")
     def regenerate_token(self, request, pk=None):
