@@ -76,9 +76,10 @@ class ReviewSerializer(StrictFields, serializers.Serializer):
     reviewed_on = serializers.DateField(help_text=_("見直し日"))
     outcome = serializers.ChoiceField(choices=PolicyReview.Outcome.choices, help_text=_("結果"))
     changes = serializers.CharField(max_length=5000, help_text=_("見直しの内容"))
-    approved_by = serializers.IntegerField(help_text=_("承認者（職員の ID）"))
+    approved_by = serializers.IntegerField(write_only=True, help_text=_("承認者（職員の ID）"))
     approved_on = serializers.DateField(help_text=_("承認日"))
-    version = serializers.IntegerField(required=False, allow_null=True, help_text=_("改定後の版の ID"))
+    version = serializers.IntegerField(write_only=True, required=False, allow_null=True,
+                                       help_text=_("改定後の版の ID"))
     next_review_due = serializers.DateField(required=False, allow_null=True,
                                             help_text=_("次回見直し期限（省略時は周期から計算）"))
     recorded_by = PersonRefSerializer(read_only=True)
@@ -213,9 +214,9 @@ class ResponseInputSerializer(StrictFields, serializers.Serializer):
 class ActionSerializer(StrictFields, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     campaign = serializers.IntegerField(source="campaign_id", read_only=True)
-    item = serializers.IntegerField(required=False, allow_null=True, help_text=_("点検項目の ID"))
+    item = serializers.IntegerField(write_only=True, required=False, allow_null=True, help_text=_("点検項目の ID"))
     description = serializers.CharField(max_length=5000, help_text=_("改善措置"))
-    assignee = serializers.IntegerField(help_text=_("担当者（職員の ID）"))
+    assignee = serializers.IntegerField(write_only=True, help_text=_("担当者（職員の ID）"))
     due_on = serializers.DateField(help_text=_("期限"))
     done_on = serializers.DateField(read_only=True)
     result = serializers.CharField(read_only=True)
