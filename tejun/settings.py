@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tejun.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tejun.web.middleware.LanguageMiddleware",
@@ -235,6 +236,18 @@ SPECTACULAR_SETTINGS = {
         "MediumStatusEnum": "tejun.media.models.Medium.Status",
         "MediumExceptionKindEnum": "tejun.media.models.MediumException.Kind",
         "StocktakeStatusEnum": "tejun.media.models.Stocktake.Status",
+        "IncidentKindEnum": "tejun.incidents.models.Incident.Kind",  # incidents
+        "EquipmentDisposalKindEnum": "tejun.vendors.models.EquipmentDisposal.Kind",  # vendors
+        "EquipmentDisposalMethodEnum": "tejun.vendors.models.EquipmentDisposal.Method",  # vendors
+        "ProvisionAccidentKindEnum": "tejun.vendors.services.ACCIDENT_KIND_CHOICES",  # vendors
+        # vendors: P-09 has a "method" too, so media's destruction methods need their own name.
+        "DestructionMethodEnum": "tejun.media.models.DestructionRecord.Method",
+        "BackupTargetKindEnum": "tejun.backups.models.BackupTarget.Kind",  # backups
+        "CheckInKindEnum": "tejun.backups.models.CheckIn.Kind",  # backups
+        "RestoreTestResultEnum": "tejun.backups.models.RestoreTest.Result",  # backups
+        "BackupReportResultEnum": "tejun.backups.models.BackupReport.Result",  # backups
+        # backups: RestoreTest has a "result" too, so the stock-take's results need their own name.
+        "StocktakeItemResultEnum": "tejun.media.models.StocktakeItem.Result",
     },
 }
 

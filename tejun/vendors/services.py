@@ -44,6 +44,7 @@ DISPOSAL_FIELDS = ("kind", "equipment", "storage", "planned_on")
 PROVISION_FIELDS = ("system_name", "data_description", "purpose", "period_start", "period_end", "medium",
                     "received_on")
 ACCIDENT_KINDS = {"leak_loss": gettext_lazy("紛失・漏えい"), "theft": gettext_lazy("盗難")}
+ACCIDENT_KIND_CHOICES = list(ACCIDENT_KINDS.items())
 
 
 def _require(actor, action: str, message) -> None:
