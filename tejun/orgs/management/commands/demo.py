@@ -10,6 +10,7 @@ from tejun.orgs.demo import DEMO_BODY, DEMO_PASSWORD, PEOPLE, create_demo, demo_
 DEMO_LOADERS = [
     "tejun.assets.demo.create_demo_assets",
     "tejun.media.demo.create_demo_media",
+    "tejun.vendors.demo.create_demo_vendors",
 ]
 
 
