@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from tejun.access.policy import can, visible
@@ -22,6 +23,7 @@ from tejun.lib.wareki import TOKYO
 from . import chart
 
 log = logging.getLogger(__name__)
+LABEL_CHARS = 40          # long titles are cut on the cards (the link leads to the whole)
 SHOWN = 5                 # items listed per area (the count is always the full count)
 REVIEW_HORIZON = 60       # days ahead for reviews coming due
 INSPECTION_HORIZON = 30   # days ahead for inspections and improvement actions
@@ -120,7 +122,7 @@ def incidents_waiting(incidents: IncidentRows) -> Area:
                 unavailable=incidents.unavailable)
     waiting = [o for o in incidents.rows if o.is_open]
     area.count = len(waiting)
-    area.items = [Item(f"{o.number} {o.title}", o.get_absolute_url(), timezone.localtime(o.reported_at, TOKYO).date(),
+    area.items = [Item(Truncator(f"{o.number} {o.title}").chars(LABEL_CHARS), o.get_absolute_url(), timezone.localtime(o.reported_at, TOKYO).date(),
                        str(o.state_label)) for o in waiting[:SHOWN]]
     return area
 

@@ -1,6 +1,7 @@
 """The daily digest: one e-mail a day bundling a person's notifications not yet e-mailed (run by `tejun tick`)."""
 
 import logging
+import os
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -27,11 +28,22 @@ def digest_text(notifications) -> str:
     return "\n\n".join(parts)
 
 
+def digest_hour() -> int:
+    """The digest leaves on the first run at or after this hour (Tokyo time): TEJUN_DIGEST_HOUR, default 7."""
+    try:
+        return min(max(int(os.environ.get("TEJUN_DIGEST_HOUR", "7")), 0), 23)
+    except ValueError:
+        return 7
+
+
 def send_daily_digests(today=None) -> int:
     """Once per person per day (ReminderLog "digest:<id>"): run twice, mail once. Returns digests sent.
 
-    A mail server that is down rolls the day's log back, so the next run tries again.
+    A mail server that is down rolls the day's log back, so the next run tries again. A run before the
+    digest hour sends nothing (a run for a given --date always may).
     """
+    if today is None and timezone.localtime().hour < digest_hour():
+        return 0
     today = today or timezone.localdate()
     people = (Preference.objects.filter(email_mode=Preference.EmailMode.DIGEST, user__is_active=True)
               .exclude(user__email="").values_list("user_id", flat=True))

@@ -16,8 +16,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _locmem_mail(settings):
+def _locmem_mail(settings, monkeypatch):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    monkeypatch.setenv("TEJUN_DIGEST_HOUR", "0")  # any hour of the test run
+
+
+def test_no_digest_before_the_digest_hour(digest_staff, body, monkeypatch):
+    from tejun.notify import digest
+
+    notify([digest_staff], "通知", body=body)
+    monkeypatch.setattr(digest.timezone, "localtime", lambda *a: timezone.datetime(2026, 12, 2, 6, 59))
+    monkeypatch.setenv("TEJUN_DIGEST_HOUR", "7")
+    assert digest.send_daily_digests() == 0 and mail.outbox == []
+    monkeypatch.setattr(digest.timezone, "localtime", lambda *a: timezone.datetime(2026, 12, 2, 7, 0))
+    assert digest.send_daily_digests() == 1
 
 
 @pytest.fixture
