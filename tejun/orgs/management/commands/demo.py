@@ -10,7 +10,11 @@ from tejun.orgs.demo import DEMO_BODY, DEMO_PASSWORD, PEOPLE, create_demo, demo_
 DEMO_LOADERS = [
     "tejun.assets.demo.create_demo_assets",
     "tejun.media.demo.create_demo_media",
+    "tejun.governance.demo.create_demo_governance",
     "tejun.vendors.demo.create_demo_vendors",
+    # Backups (P-03): after the vendors loader (its contractor answers for the cloud backup).
+    "tejun.backups.demo.create_demo_backups",
+    "tejun.incidents.demo.create_demo_incidents",
 ]
 
 
