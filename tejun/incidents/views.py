@@ -101,6 +101,8 @@ def detail(request, pk):
     handler = can(user, "incidents.handle", incident) and incident.is_open
     actions = [(t, a, transition_form(incident, t.name)) for t, a in available_transitions(user, incident)]
     contacts = list(incident.contacts.select_related("done_by"))
+    if handler and incident.is_breach:
+        checklists.ensure_contact_matrix(incident.body_id)  # a body created after the migration: seed now
     steps = list(incident.disconnection_steps.select_related("done_by"))
     return render(request, "incidents/detail.html", {
         "obj": incident, "actions": actions, "history": history(incident), "steps_bar": _steps(incident),

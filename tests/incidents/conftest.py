@@ -5,6 +5,11 @@ from tejun.incidents.services import open_incident
 from tejun.vendors.models import Contractor, ContractorAccount
 
 
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # evidence files never land in the project's var/
+
+
 @pytest.fixture
 def everyone(supreme_admin, manager, officer, staff_in_charge, staff):
     """Every role of the procedures present (the first receivers exist)."""
