@@ -83,7 +83,7 @@ class ReportForm(forms.Form):
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     result = forms.ChoiceField(label=_("結果"), choices=BackupReport.Result.choices, widget=forms.RadioSelect)
-    file = forms.FileField(label=_("報告書（PDF・画像）"), required=False)
+    file = forms.FileField(label=_("報告書（PDF・画像）"), help_text=_("PDF・PNG・JPEG（10 MB まで）。"))
     note = forms.CharField(label=_("報告内容"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
