@@ -11,9 +11,11 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tejun.access.policy import can, get_visible, visible
+from tejun.lib.errors import NotFound
 
 from .models import BackupAlert, BackupReport, BackupTarget, CheckIn, RestoreTest
 from .schedule import ALERTING, Evaluation, Schedule, evaluate
@@ -140,8 +142,10 @@ def overdue_counts(body, now: datetime | None = None) -> dict[str, int]:
 
 def target_get(user, pk) -> BackupTarget:
     """One visible target with its runs (NotFound: another body's, or a vendor's other contractor's)."""
-    target = get_visible(user, BackupTarget, pk)
-    return with_runs(BackupTarget.objects.filter(pk=target.pk)).get()
+    try:
+        return visible_targets(user).get(pk=pk)
+    except (BackupTarget.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("見つかりません。")) from None
 
 
 def target_checkins(user, target) -> QuerySet:

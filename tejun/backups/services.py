@@ -18,7 +18,7 @@ from tejun.access.policy import can, same_body
 from tejun.audit.services import record, snapshot
 from tejun.lib.errors import DomainError, Forbidden, InvalidInput, NotFound, WrongState
 from tejun.lib.uploads import IMAGES_AND_PDF, check_upload
-from tejun.lib.wareki import to_wareki
+from tejun.lib.wareki import to_wareki, to_wareki_datetime
 from tejun.notify.services import notify
 from tejun.orgs.models import Post, User
 from tejun.orgs.roles import Role
@@ -26,7 +26,7 @@ from tejun.orgs.selectors import role_holders
 from tejun.vendors.models import Contractor
 
 from .models import BackupAlert, BackupReport, BackupTarget, CheckIn, RestoreTest
-from .schedule import TOKYO, cron_error
+from .schedule import cron_error
 
 MAX_LOG_BYTES = 100 * 1024          # a check-in's log is kept up to this size, cut beyond it
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -353,8 +353,7 @@ def _alert_message(target, ev) -> str:
         text = _("「%(name)s」のバックアップが予定（%(due)s）の猶予時間を過ぎても実施されていません。")
     else:
         text = _("「%(name)s」のバックアップが一度も実施されていません（予定：%(due)s）。")
-    due = timezone.localtime(ev.overdue_since, TOKYO) if ev.overdue_since else None
-    message = text % {"name": target.name, "due": f"{to_wareki(due.date())} {due:%H:%M}" if due else "—"}
+    message = text % {"name": target.name, "due": to_wareki_datetime(ev.overdue_since) if ev.overdue_since else "—"}
     return message + "\n" + _("原因を確認して対応し、画面で「確認した」を記録してください（記録するまで異常として表示されます）。")
 
 

@@ -112,14 +112,16 @@ def target_detail(request, pk):
     can_manage = can(user, "backups.manage")
     staff_view = can(user, "backups.view")
     checkins = list(selectors.target_checkins(user, target)[:HISTORY_SIZE])
+    alerts = list(selectors.target_alerts(user, target)[:20])
     return render(request, "backups/target_detail.html", {
         "target": target, "row": row, "token": token,
         "urls": ping_urls(request, token or "TOKEN"), "can_manage": can_manage,
         "can_record": can(user, "backups.record", target), "can_acknowledge": can(user, "backups.acknowledge", target),
         "can_report": can(user, "backups.report", target), "can_decide": can(user, "backups.accept_report"),
         "staff_view": staff_view,
-        "checkins": checkins, "alerts": list(selectors.target_alerts(user, target)[:20]),
-        "open_alert": next(iter(selectors.target_alerts(user, target).filter(acknowledged_at__isnull=True)), None),
+        "checkins": checkins, "alerts": alerts,
+        # At most one alert is open, and it is the newest (none is raised while one is open).
+        "open_alert": next((a for a in alerts if a.acknowledged_at is None), None),
         "restore_tests": list(selectors.target_restore_tests(user, target)[:20]),
         "reports": list(selectors.target_reports(user, target)[:20]),
         "ack_form": AcknowledgeForm(), "decision_form": DecisionForm(),

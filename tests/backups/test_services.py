@@ -366,3 +366,28 @@ def test_board_query_count_is_constant(nas, staff_in_charge, officer, django_ass
     with django_assert_max_num_queries(4):
         rows = backup_board(officer)
     assert len(rows) == 6
+
+
+def test_tick_command_twice_alerts_once(nas, officer):
+    from django.core.management import call_command
+
+    target, _token = nas
+    backdate(target, days=3)
+    call_command("tick")
+    call_command("tick")
+    assert BackupAlert.objects.filter(target=target).count() == 1
+    notes = Notification.objects.filter(recipient=officer, title="バックアップ未実施：共有フォルダ（NAS）")
+    assert notes.count() == 1
+    assert "令和" in notes.get().message and "確認した" in notes.get().message
+
+
+def test_rate_limited_per_sending_address(nas, staff_in_charge, officer, monkeypatch):
+    _target, token = nas
+    _other, other_token = services.create_target(actor=staff_in_charge, responsible_person=officer.pk, **fields())
+    monkeypatch.setattr(services, "RATE_PER_ADDRESS", 3)
+    services.ping(token, "start", remote_ip="10.0.0.9")
+    services.ping(other_token, "start", remote_ip="10.0.0.9")
+    services.ping(token, "success", remote_ip="10.0.0.9")
+    with pytest.raises(services.RateLimited):
+        services.ping(other_token, "success", remote_ip="10.0.0.9")
+    services.ping(other_token, "success", remote_ip="10.0.0.10")  # another address is not held back

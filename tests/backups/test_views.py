@@ -250,3 +250,15 @@ def test_vendor_uploads_and_staff_accepts(cloud, vendor_account, other_vendor, s
 def test_other_body_pages_are_404(nas, outsider, login, page):
     target, _token = nas
     assert login(outsider).get(reverse(f"backups:{page}", args=[target.pk])).status_code == 404
+
+
+def test_detail_page_query_count_is_bounded(nas, login, officer, django_assert_max_num_queries):
+    target, token = nas
+    for _ in range(10):
+        services.ping(token, "success", data=b"ok")
+    backdate(target, days=2)
+    services.check_target(target, timezone.now() + timedelta(days=3))
+    client = login(officer)
+    with django_assert_max_num_queries(15):
+        response = client.get(detail(target))
+    assert response.status_code == 200
