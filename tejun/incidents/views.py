@@ -12,7 +12,7 @@ from tejun.access.policy import can
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
 from tejun.lib.uploads import attachment_response
 from tejun.web.views import apply_errors
-from tejun.workflow.engine import available_transitions, history, perform
+from tejun.workflow.engine import available_transitions, history, next_actors, perform
 
 from . import checklists, selectors, services
 from .forms import (
@@ -115,6 +115,7 @@ def detail(request, pk):
         "timeline_form": TimelineForm(), "attachment_form": AttachmentForm(),
         "contact_form": ContactDoneForm(), "step_form": StepForm(),
         "is_staff_reader": can(user, "incidents.view_all"),
+        "waiting_for": sorted(next_actors(incident), key=lambda p: p.full_name) if incident.is_open else [],
     })
 
 
