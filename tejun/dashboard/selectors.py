@@ -154,7 +154,7 @@ def assets_due(user, today, facts: BodyFacts) -> Area | None:
         str(_("前回確認")) if o.confirmed_on else str(_("未確認"))), _url("assets:asset-list", "?due=1"))
 
 
-def governance_documents(user):
+def governance_documents(user, *, facts_on: date | None = None):
     """The body's documents (three at most) with the number of staff who have not read the current version."""
     from tejun.governance.models import Acknowledgement, PolicyDocument
     from tejun.governance.selectors import staff_queryset
@@ -162,8 +162,10 @@ def governance_documents(user):
     not_read = (staff_queryset(OuterRef("body_id"))
                 .exclude(Exists(Acknowledgement.objects.filter(person_id=OuterRef("pk"),
                                                                version_id=OuterRef(OuterRef("current_version_id"))))))
-    return list(visible(user, PolicyDocument).select_related("current_version")
-                .annotate(not_read=_count(not_read, "body_id")).order_by("next_review_due", "kind"))
+    qs = visible(user, PolicyDocument).select_related("current_version").annotate(not_read=_count(not_read, "body_id"))
+    if facts_on is not None:  # the body's facts ride along (see governance_reads)
+        qs = qs.annotate(**_facts_annotations("body_id", facts_on))
+    return list(qs.order_by("next_review_due", "kind"))
 
 
 @dataclass
@@ -186,40 +188,60 @@ def _count(qs, group: str):
     return Subquery(qs.order_by().values(group).annotate(n=Count("pk")).values("n")[:1])
 
 
-def body_facts(user, today) -> BodyFacts:
+def _facts_annotations(ref: str, today) -> dict:
+    """BodyFacts as subqueries on a row whose column `ref` is the body's id."""
     from tejun.assets.models import RegisterSettings
     from tejun.governance.models import ImprovementAction, InspectionCampaign, InspectionResponse
-    from tejun.orgs.models import Body
 
-    def latest_open(ref):
-        return (InspectionCampaign.objects.filter(body_id=ref, closed_at__isnull=True)
+    def latest_open(body_ref):
+        return (InspectionCampaign.objects.filter(body_id=body_ref, closed_at__isnull=True)
                 .order_by("-fiscal_year").values("pk")[:1])
 
     def field_of_latest(name):
-        return Subquery(InspectionCampaign.objects.filter(pk=Subquery(latest_open(OuterRef(OuterRef("pk")))))
+        return Subquery(InspectionCampaign.objects.filter(pk=Subquery(latest_open(OuterRef(OuterRef(ref)))))
                         .values(name)[:1])
 
-    waiting = InspectionResponse.objects.filter(campaign_id=Subquery(latest_open(OuterRef(OuterRef("pk")))),
+    waiting = InspectionResponse.objects.filter(campaign_id=Subquery(latest_open(OuterRef(OuterRef(ref)))),
                                                 submitted_at__isnull=True)
-    open_actions = ImprovementAction.objects.filter(body_id=OuterRef("pk"), done_on__isnull=True)
+    open_actions = ImprovementAction.objects.filter(body_id=OuterRef(ref), done_on__isnull=True)
     late = open_actions.filter(due_on__lt=today)
     soon = open_actions.filter(due_on__gte=today, due_on__lte=today + timedelta(days=INSPECTION_HORIZON))
-    row = Body.objects.filter(pk=user.body_id).annotate(
-        asset_months=Subquery(RegisterSettings.objects.filter(body_id=OuterRef("pk"))
-                              .values("confirmation_months")[:1]),
-        campaign_id=Subquery(latest_open(OuterRef("pk"))),
-        campaign_title=field_of_latest("title"), campaign_due=field_of_latest("due_on"),
-        campaign_waiting=_count(waiting, "campaign_id"),
-        late_actions=_count(late, "body_id"),
-        first_late_due=Subquery(late.order_by("due_on").values("due_on")[:1]),
-        soon_actions=_count(soon, "body_id"),
-        next_action_due=Subquery(soon.order_by("due_on").values("due_on")[:1]),
-    ).values(*BodyFacts.__dataclass_fields__).first()
-    facts = BodyFacts(**(row or {}))
+    return {
+        "asset_months": Subquery(RegisterSettings.objects.filter(body_id=OuterRef(ref))
+                                 .values("confirmation_months")[:1]),
+        "campaign_id": Subquery(latest_open(OuterRef(ref))),
+        "campaign_title": field_of_latest("title"), "campaign_due": field_of_latest("due_on"),
+        "campaign_waiting": _count(waiting, "campaign_id"),
+        "late_actions": _count(late, "body_id"),
+        "first_late_due": Subquery(late.order_by("due_on").values("due_on")[:1]),
+        "soon_actions": _count(soon, "body_id"),
+        "next_action_due": Subquery(soon.order_by("due_on").values("due_on")[:1]),
+    }
+
+
+def _facts_of(row) -> BodyFacts:
+    """From a dict, or from an object carrying the annotations."""
+    names = BodyFacts.__dataclass_fields__
+    values = row if isinstance(row, dict) else {n: getattr(row, n) for n in names}
+    facts = BodyFacts(**values)
     facts.campaign_waiting = facts.campaign_waiting or 0
     facts.late_actions = facts.late_actions or 0
     facts.soon_actions = facts.soon_actions or 0
     return facts
+
+
+def body_facts(user, today) -> BodyFacts:
+    from tejun.orgs.models import Body
+
+    row = (Body.objects.filter(pk=user.body_id).annotate(**_facts_annotations("pk", today))
+           .values(*BodyFacts.__dataclass_fields__).first())
+    return _facts_of(row or {})
+
+
+def governance_reads(user, today) -> tuple[list, BodyFacts]:
+    """The documents with the body's facts on each row: one query (a body with no documents yet: two)."""
+    docs = governance_documents(user, facts_on=today)
+    return docs, (_facts_of(docs[0]) if docs else body_facts(user, today))
 
 
 def _campaign_url(facts) -> str:
@@ -336,8 +358,7 @@ def dashboard(user, today: date | None = None) -> Dashboard:
     """Everything the page and the API show, each table read once."""
     today = today or timezone.localdate()
     board = backup_board(user)
-    docs = governance_documents(user)
-    facts = body_facts(user, today)
+    docs, facts = governance_reads(user, today)
     incidents = incident_rows(user, today)
     return Dashboard(today, overdue_areas(user, today, board=board, docs=docs, facts=facts, incidents=incidents),
                      board, incidents_per_month(incidents), coming_due(user, today, docs=docs, facts=facts))

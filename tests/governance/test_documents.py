@@ -40,7 +40,7 @@ def test_a_new_version_becomes_current_and_asks_staff_to_read_it(promoter, staff
     assert doc.current_version == v1 and v1.number == 1 and v1.sha256 and v1.content_type == "application/pdf"
     assert set(Notification.objects.filter(title__contains="新しい版").values_list("recipient", flat=True)) == {
         staff.pk, staff2.pk}  # not the vendor, not the promoter who registered it
-    assert AuditEvent.objects.filter(object_type__contains="policyversion", action="create").exists()
+    assert AuditEvent.objects.filter(object_type__icontains="policyversion", action="create").exists()
     v2 = services.add_version(doc, actor=promoter, file=ooxml("手順.docx", DOCX_MAIN), effective_on=TODAY())
     doc.refresh_from_db()
     assert v2.number == 2 and doc.current_version == v2 and v2.file_name == "手順.docx"
