@@ -9,7 +9,7 @@ Both read the targets in one query whatever their number (the last runs are subq
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +44,7 @@ def with_runs(qs: QuerySet) -> QuerySet:
         last_restore_on=Subquery(RestoreTest.objects.filter(target=OuterRef("pk"))
                                  .order_by("-performed_on", "-id").values("performed_on")[:1]),
         pending_reports=Subquery(pending),
+        has_reports=Exists(BackupReport.objects.filter(target=OuterRef("pk"))),
     )
 
 
@@ -179,3 +180,16 @@ def reports_waiting(user) -> QuerySet:
 def can_see_backups(user) -> bool:
     """For the menu: staff, or a contractor's account whose contractor answers for some target."""
     return can(user, "backups.view") or visible(user, BackupTarget).exists()
+
+
+HISTORY_LIMIT = 30
+
+
+def target_history(user, target):
+    """The audit events of one target (registration, changes, new check-in URL), newest first; staff only."""
+    from tejun.audit.models import AuditEvent
+
+    if target.body_id != getattr(user, "body_id", None) or not can(user, "backups.view"):
+        return AuditEvent.objects.none()
+    return (AuditEvent.objects.filter(body_id=target.body_id, object_type=BackupTarget._meta.label,
+                                      object_id=str(target.pk)).order_by("-created_at", "-id")[:HISTORY_LIMIT])

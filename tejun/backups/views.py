@@ -6,16 +6,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tejun.access.policy import can
+from tejun.audit.history import readable_history
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
 from tejun.lib.uploads import attachment_response
+from tejun.orgs.models import Post, User
+from tejun.vendors.models import Contractor
 from tejun.web.views import apply_errors
 
 from . import selectors, services
 from .forms import AcknowledgeForm, CheckInForm, DecisionForm, ReportForm, RestoreTestForm, TargetForm
-from .models import BackupReport
+from .models import BackupReport, BackupTarget
 
 HISTORY_SIZE = 50
 SHOWN_ONCE_KEY = "backups_token_%d"
@@ -103,6 +107,28 @@ def ping_urls(request, token: str) -> dict[str, str]:
     return {"start": f"{base}start", "success": f"{base}success", "fail": f"{base}fail", "base": base}
 
 
+ACTION_LABELS = {"create": gettext_lazy("登録"), "update": gettext_lazy("修正"),
+                 "regenerate_token": gettext_lazy("チェックインURLの作り直し")}
+HIDDEN_IN_HISTORY = {"created_at", "updated_at", "monitoring_since"}
+
+
+def _history_rows(events, body) -> list[dict]:
+    """Audit events as rows a clerk can read, with names instead of ids (one query per kind of name)."""
+    ids: dict[str, set] = {name: set() for name in ("responsible_post", "responsible_person",
+                                                     "responsible_contractor")}
+    for e in events:
+        for data in (e.before or {}, e.after or {}):
+            for name in ids:
+                if isinstance(data.get(name), int):
+                    ids[name].add(data[name])
+    models = {"responsible_post": (Post, "name"), "responsible_person": (User, "full_name"),
+              "responsible_contractor": (Contractor, "name")}
+    names = {name: dict(models[name][0].objects.filter(pk__in=found, body=body).values_list("pk", models[name][1]))
+             for name, found in ids.items() if found}
+    return readable_history(events, model=BackupTarget, action_labels=ACTION_LABELS, names=names,
+                            hidden=HIDDEN_IN_HISTORY)
+
+
 @login_required
 def target_detail(request, pk):
     user = request.user
@@ -123,8 +149,9 @@ def target_detail(request, pk):
         # At most one alert is open, and it is the newest (none is raised while one is open).
         "open_alert": next((a for a in alerts if a.acknowledged_at is None), None),
         "restore_tests": list(selectors.target_restore_tests(user, target)[:20]),
-        "reports": list(selectors.target_reports(user, target)[:20]),
+        "reports": list(selectors.target_reports(user, target)[:20]) if target.has_reports else [],
         "ack_form": AcknowledgeForm(), "decision_form": DecisionForm(),
+        "history": _history_rows(list(selectors.target_history(user, target)), user.body) if staff_view else None,
     })
 
 

@@ -120,7 +120,9 @@ def test_edit_and_regenerate(nas, login, staff_in_charge):
     assert response.status_code == 302
     assert BackupTarget.objects.get().name == "共有フォルダ（新NAS）"
     client.post(reverse("backups:target-token", args=[target.pk]))
-    assert "このURLは今だけ表示されます" in client.get(detail(target)).content.decode()
+    page = client.get(detail(target)).content.decode()
+    assert "このURLは今だけ表示されます" in page
+    assert "チェックインURLの作り直し" in page and "共有フォルダ（NAS） → 共有フォルダ（新NAS）" in page  # the history
     assert Client().get(ping_url(old)).status_code == 404
 
 
