@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tejun.audit.middleware.RequestContextMiddleware",
+    "tejun.orgs.middleware.SecondFactorMiddleware",
     "tejun.orgs.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -232,6 +233,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets that share a field name ("kind", "status") get names of their own.
     "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "tejun.orgs.roles.Role",  # the role keys, wherever a field holds one
         "MediumKindEnum": "tejun.media.models.Medium.Kind",
         "MediumStatusEnum": "tejun.media.models.Medium.Status",
         "MediumExceptionKindEnum": "tejun.media.models.MediumException.Kind",

@@ -11,6 +11,8 @@ class BodyFactory(factory.django.DjangoModelFactory):
         model = Body
 
     name = factory.Sequence(lambda n: f"テスト町議会{n}")
+    # Tests log in with force_login; the second factor is tested on bodies that require it (tests/orgs).
+    second_factor_roles = factory.LazyFunction(list)
 
 
 class PostFactory(factory.django.DjangoModelFactory):

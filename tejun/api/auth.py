@@ -31,6 +31,20 @@ class LoginSerializer(StrictFields, serializers.Serializer):
     login_id = serializers.CharField(max_length=64)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True,
                                      style={"input_type": "password"})
+    otp = serializers.CharField(max_length=20, required=False, allow_blank=True, write_only=True,
+                                help_text=gettext_lazy("二要素認証を設定している場合：認証アプリの確認コード"))
+
+
+def _check_second_factor(user, code: str) -> None:
+    """A token is a login: with an authenticator app set up, it needs the app's code too."""
+    from tejun.orgs import second_factor
+
+    if second_factor.confirmed_device(user) is not None:
+        if not code:
+            raise InvalidInput(_("確認コードを入力してください（otp）。"), fields={"otp": [_("確認コードを入力してください。")]})
+        second_factor.verify(user, code)
+    elif second_factor.required(user):
+        raise Forbidden(_("二要素認証の設定が必要です。画面から設定してください。"))
 
 
 class TokenSerializer(serializers.Serializer):
@@ -57,7 +71,7 @@ class TokenView(APIView):
     @extend_schema(request=LoginSerializer, auth=[], responses={
         200: TokenSerializer,
         400: OpenApiResponse(description=gettext_lazy("ログインIDまたはパスワードが正しくありません。")),
-        403: OpenApiResponse(description=gettext_lazy("団体に属していない、またはパスワードの有効期間が過ぎています。")),
+        403: OpenApiResponse(description=gettext_lazy("団体に属していない、パスワードの有効期間が過ぎている、または二要素認証の設定が必要です。")),
         429: OpenApiResponse(description=gettext_lazy("ログインの失敗が続いたため、一時的にロックされています。")),
     })
     def post(self, request):
@@ -77,6 +91,7 @@ class TokenView(APIView):
             raise Forbidden(_("団体に属していないアカウントでは API を使えません。"))
         if password_expired(user):
             raise Forbidden(_("パスワードの有効期間が過ぎています。画面からパスワードを変更してください。"))
+        _check_second_factor(user, s.validated_data.get("otp", ""))
         # Audits the login (orgs.signals), resets axes' failure count and sets last_login.
         user_logged_in.send(sender=type(user), request=django_request, user=user)
         token, _created = Token.objects.get_or_create(user=user)

@@ -38,7 +38,9 @@ def create_demo(password: str = DEMO_PASSWORD) -> Body | None:
     """Create the demo body once. Returns None when it already exists (running again changes nothing)."""
     if demo_exists():
         return None
-    body = Body.objects.create(name=DEMO_BODY, kind=Body.Kind.COUNCIL)
+    # No second factor in the demo, so anyone can try every role; a real body keeps the default
+    # (supreme admin, manager and officer log in with a code from an authenticator app).
+    body = Body.objects.create(name=DEMO_BODY, kind=Body.Kind.COUNCIL, second_factor_roles=[])
     record(None, "create", body, None, snapshot(body))
     start = date(2025, 4, 1)
     posts = {}

@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from .roles import Role
 
 
+def default_second_factor_roles() -> list[str]:
+    """Those who decide on incidents and approve carry-outs log in with a second factor by default."""
+    return [Role.SUPREME_ADMIN.value, Role.MANAGER.value, Role.OFFICER.value]
+
+
 class Body(models.Model):
     """団体: a council, a municipality, ... Every domain record belongs to one."""
 
@@ -21,6 +26,10 @@ class Body(models.Model):
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
     password_expiry_days = models.PositiveIntegerField(
         _("パスワード有効期間（日）"), default=90, help_text=_("0 にすると期限なし")
+    )
+    second_factor_roles = models.JSONField(
+        _("二要素認証が必須の役割"), default=default_second_factor_roles, blank=True,
+        help_text=_("これらの役割を持つ職員は、ログインに認証アプリの確認コードが必要です。"),
     )
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
@@ -204,3 +213,35 @@ class Absence(models.Model):
         super().clean()
         if self.body_id and self.person_id and self.person.body_id != self.body_id:
             raise ValidationError({"person": _("この団体の職員ではありません。")})
+
+
+class SecondFactor(models.Model):
+    """A person's authenticator app (TOTP, RFC 6238). Confirmed once a code from the app was accepted."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    secret = models.CharField(max_length=64)  # base32; see tejun/orgs/second_factor.py
+    confirmed_at = models.DateTimeField(_("設定日時"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)  # a code is accepted once (no replay)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("二要素認証")
+        verbose_name_plural = _("二要素認証")
+
+    def __str__(self):
+        return f"{self.user} ({'confirmed' if self.confirmed_at else 'pending'})"
+
+
+class RecoveryCode(models.Model):
+    """One-time codes for a lost phone; only their sha256 is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("リカバリーコード")
+        verbose_name_plural = _("リカバリーコード")
+
+    def __str__(self):
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"

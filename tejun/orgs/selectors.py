@@ -137,7 +137,13 @@ def holds_role(user: User, role: str, at: datetime | None = None) -> bool:
 
 
 def people_of_body(user: User) -> QuerySet[User]:
-    return User.objects.filter(body_id=user.body_id).select_related("post").order_by("furigana", "login_id")
+    from django.db.models import Exists, OuterRef
+
+    from .models import SecondFactor
+
+    confirmed = SecondFactor.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
+    return (User.objects.filter(body_id=user.body_id).select_related("post")
+            .annotate(has_second_factor=Exists(confirmed)).order_by("furigana", "login_id"))
 
 
 def role_assignments_of_body(user: User) -> QuerySet[RoleAssignment]:

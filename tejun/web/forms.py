@@ -26,3 +26,13 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
             self.add_error("new_password_again", _("確認用のパスワードが一致しません。"))
         return data
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(label=_("確認コード"), max_length=20, help_text=_("認証アプリの6桁の数字、またはリカバリーコード"),
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
+                                                         "autofocus": True, "spellcheck": "false"}))
+
+
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=200)
