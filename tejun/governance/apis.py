@@ -344,3 +344,62 @@ class ImprovementActionViewSet(viewsets.ReadOnlyModelViewSet):
         a = services.complete_action(a, actor=request.user, result=s.validated_data["result"],
                                      done_on=s.validated_data.get("done_on"))
         return Response(ActionSerializer(a).data)
+
+
+class ChecklistItemSerializer(StrictFields, serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(max_length=20, help_text=_("項目番号"))
+    procedure = serializers.CharField(required=False, allow_blank=True, default="", max_length=30,
+                                      help_text=_("根拠（例：C-4）"))
+    text = serializers.CharField(max_length=2000, help_text=_("点検項目"))
+    order = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=32767)
+    is_active = serializers.BooleanField(required=False, help_text=_("次の自己点検で使うか"))
+
+
+class ChecklistItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The checklist template of the body (campaigns already started keep their own copy).
+
+    POST adds an item; PATCH changes only is_active."""
+
+    permission_classes = [GovernanceReader]
+    serializer_class = ChecklistItemSerializer
+    pagination_class = None
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        from .models import ChecklistItem
+
+        if getattr(self, "swagger_fake_view", False):
+            return ChecklistItem.objects.none()
+        return visible(self.request.user, ChecklistItem).order_by("order", "code")
+
+    def get_object(self):
+        from tejun.access.policy import get_visible
+
+        from .models import ChecklistItem
+
+        return get_visible(self.request.user, ChecklistItem, self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        _require(request.user, "governance.manage", _("自己点検項目を編集する権限がありません。"))
+        s = self.get_serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = {k: v for k, v in s.validated_data.items() if k != "is_active"}
+        item = services.add_checklist_item(actor=request.user, **data)
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        item = self.get_object()
+        _require(request.user, "governance.manage", _("自己点検項目を編集する権限がありません。"))
+        s = self.get_serializer(item, data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        if set(s.validated_data) - {"is_active"} or "is_active" not in s.validated_data:
+            from tejun.lib.errors import InvalidInput
+
+            raise InvalidInput(_("変更できるのは is_active だけです。"),
+                               fields={k: [_("この項目は変更できません。")] for k in set(s.validated_data) - {"is_active"}})
+        item = services.set_checklist_item_active(item, actor=request.user, is_active=s.validated_data["is_active"])
+        return Response(self.get_serializer(item).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)

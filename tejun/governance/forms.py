@@ -64,6 +64,13 @@ class ActionForm(forms.Form):
         self.fields["assignee"].choices = _people_choices(people)
 
 
+class ChecklistItemForm(forms.Form):
+    code = forms.CharField(label=_("項目番号"), max_length=20, help_text=_("例：C4-3"))
+    procedure = forms.CharField(label=_("根拠"), max_length=30, required=False, help_text=_("例：C-4、P-07"))
+    text = forms.CharField(label=_("点検項目"), widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("「はい」が望ましい状態になるように書いてください。"))
+
+
 class CompleteActionForm(forms.Form):
     result = forms.CharField(label=_("実施結果"), widget=forms.Textarea(attrs={"rows": 2}))
     done_on = forms.DateField(label=_("完了日"), widget=DateInput(), required=False)

@@ -401,3 +401,48 @@ def complete_action(action: ImprovementAction, *, actor, result: str, done_on: d
         locked.save(update_fields=["done_on", "result"])
         record(actor, "complete", locked, before, snapshot(locked))
     return locked
+
+
+# ---------------------------------------------------------------- the checklist template
+
+def add_checklist_item(*, actor, code: str, text: str, procedure: str = "", order: int | None = None) -> ChecklistItem:
+    """A question for next year's self-inspection (campaigns already started keep their own copy)."""
+    _require(actor, "governance.manage", _("自己点検項目を編集する権限がありません。"))
+    errors: dict = {}
+    code = code.strip() if isinstance(code, str) else code
+    if not isinstance(code, str) or not code or len(code) > 20:
+        errors["code"] = [_("項目番号を20文字以内で入力してください。")]
+    elif ChecklistItem.objects.filter(body=actor.body, code=code).exists():
+        errors["code"] = [_("項目番号 %(code)s は既に使われています。") % {"code": code}]
+    if not isinstance(text, str) or not text.strip():
+        errors["text"] = [_("点検項目を入力してください。")]
+    if not isinstance(procedure, str) or len(procedure) > 30:
+        errors["procedure"] = [_("%(limit)d文字以内で入力してください。") % {"limit": 30}]
+    if order is not None and (not isinstance(order, int) or isinstance(order, bool) or not 0 <= order <= 32767):
+        errors["order"] = [_("順序は 0〜32767 の数で入力してください。")]
+    if errors:
+        raise InvalidInput(_("入力内容を確認してください。"), fields=errors)
+    with transaction.atomic():
+        seed_checklist(actor.body, actor=actor)
+        if order is None:
+            order = (ChecklistItem.objects.filter(body=actor.body).aggregate(n=Max("order"))["n"] or 0) + 10
+        item = ChecklistItem.objects.create(body=actor.body, code=code, text=text.strip(), procedure=procedure.strip(),
+                                            order=order)
+        record(actor, "create", item, None, snapshot(item))
+    return item
+
+
+def set_checklist_item_active(item: ChecklistItem, *, actor, is_active: bool) -> ChecklistItem:
+    _same_body(item, actor)
+    _require(actor, "governance.manage", _("自己点検項目を編集する権限がありません。"))
+    if not isinstance(is_active, bool):
+        raise _invalid("is_active", _("はい・いいえで指定してください。"))
+    with transaction.atomic():
+        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        if locked.is_active == is_active:
+            return locked
+        before = snapshot(locked)
+        locked.is_active = is_active
+        locked.save(update_fields=["is_active"])
+        record(actor, "update", locked, before, snapshot(locked))
+    return locked

@@ -20,4 +20,6 @@ urlpatterns = [
     path("inspections/<int:pk>/summary.pdf", views.campaign_summary_pdf, name="campaign-summary-pdf"),
     path("responses/<int:pk>/sheet.pdf", views.response_sheet_pdf, name="response-sheet-pdf"),
     path("actions/<int:pk>/complete/", views.action_complete, name="action-complete"),
+    path("checklist/", views.checklist, name="checklist"),
+    path("checklist/<int:pk>/active/", views.checklist_toggle, name="checklist-toggle"),
 ]

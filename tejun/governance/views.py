@@ -20,13 +20,14 @@ from .forms import (
     ANSWER_CHOICES,
     ActionForm,
     CampaignForm,
+    ChecklistItemForm,
     CompleteActionForm,
     DocumentForm,
     ReviewForm,
     VersionForm,
     answers_from_post,
 )
-from .models import ImprovementAction
+from .models import ChecklistItem, ImprovementAction
 
 
 def _forbidden(request, message):
@@ -327,3 +328,42 @@ def campaign_summary_pdf(request, pk):
     if not can(request.user, "governance.view_results"):
         return _forbidden(request, _("自己点検の集計を閲覧する権限がありません。"))
     return pdf_response(documents.summary_pdf(campaign), f"自己点検結果_{campaign.fiscal_year}.pdf")
+
+
+# ---------------------------------------------------------------- the checklist template
+
+@_deny_vendors
+def checklist(request):
+    user = request.user
+    can_manage = can(user, "governance.manage")
+    form = ChecklistItemForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            return _forbidden(request, _("自己点検項目を編集する権限がありません。"))
+        if form.is_valid():
+            try:
+                services.add_checklist_item(actor=user, **form.cleaned_data)
+            except InvalidInput as e:
+                apply_errors(form, e)
+            else:
+                messages.success(request, _("点検項目を追加しました。次に開始する自己点検から使われます。"))
+                return redirect("governance:checklist")
+    items = ChecklistItem.objects.filter(body=user.body).order_by("order", "code")
+    return render(request, "governance/checklist.html", {"items": items, "form": form, "can_manage": can_manage},
+                  status=400 if form.errors else 200)
+
+
+@_deny_vendors
+@require_POST
+def checklist_toggle(request, pk):
+    try:
+        item = ChecklistItem.objects.get(pk=pk, body_id=request.user.body_id)
+    except (ChecklistItem.DoesNotExist, ValueError):
+        raise Http404 from None
+    try:
+        services.set_checklist_item_active(item, actor=request.user, is_active=request.POST.get("is_active") == "1")
+    except DomainError as e:
+        if e.status == 403:
+            return _forbidden(request, e.message)
+        messages.error(request, e.text())
+    return redirect("governance:checklist")

@@ -224,3 +224,31 @@ def test_api_refusals(promoter, staff, vendor, outsider, api):
     assert_error(api(staff).put(f"/api/v1/inspection-campaigns/{c.pk}/my-response/", {
         "answers": [{"item": item.pk, "answer": "maybe"}]}, format="json"), 400)
     assert not InspectionAnswer.objects.exists()
+
+
+# ---------------------------------------------------------------- the checklist template
+
+def test_checklist_template_edits_apply_to_the_next_campaign_only(promoter, staff, login, api):
+    c = campaign(promoter)
+    n = c.items.count()
+    client = login(promoter)
+    r = client.post("/governance/checklist/", {"code": "C4-3", "procedure": "C-4", "text": "FAXの送信前に番号を確認している。"})
+    assert r.status_code == 302
+    assert client.post("/governance/checklist/", {"code": "C4-3", "text": "重複"}).status_code == 400
+    from tejun.governance.models import ChecklistItem
+
+    usb = ChecklistItem.objects.get(body=promoter.body, code="C1-1")
+    assert client.post(f"/governance/checklist/{usb.pk}/active/", {"is_active": "0"}).status_code == 302
+    assert c.items.count() == n  # the running campaign keeps its copy
+    later = campaign(promoter, fiscal_year_=c.fiscal_year + 1)
+    codes = set(later.items.values_list("code", flat=True))
+    assert "C4-3" in codes and "C1-1" not in codes
+    assert login(staff).post("/governance/checklist/", {"code": "X", "text": "x"}).status_code == 403
+    assert "FAX" in login(staff).get("/governance/checklist/").content.decode()
+    r = api(promoter).post("/api/v1/checklist-items/", {"code": "P07-5", "text": "画面ロック"}, format="json")
+    assert r.status_code == 201
+    item_id = r.json()["id"]
+    r = api(promoter).patch(f"/api/v1/checklist-items/{item_id}/", {"is_active": False}, format="json")
+    assert r.status_code == 200 and r.json()["is_active"] is False
+    assert_error(api(promoter).patch(f"/api/v1/checklist-items/{item_id}/", {"text": "x"}, format="json"), 400)
+    assert_error(api(staff).post("/api/v1/checklist-items/", {"code": "Z", "text": "z"}, format="json"), 403)
