@@ -2,6 +2,7 @@
 
 import logging
 import os
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -14,6 +15,8 @@ from tejun.lib.wareki import to_wareki, to_wareki_datetime
 from .models import Notification, Preference, ReminderLog
 
 log = logging.getLogger(__name__)
+# Older notifications never e-mailed (no address then, or a mail server down for days) are not dug up.
+LOOKBACK_DAYS = 7
 
 
 def digest_text(notifications) -> str:
@@ -48,7 +51,8 @@ def send_daily_digests(today=None) -> int:
     people = (Preference.objects.filter(email_mode=Preference.EmailMode.DIGEST, user__is_active=True)
               .exclude(user__email="").values_list("user_id", flat=True))
     pending: dict[int, list[Notification]] = {}
-    for n in (Notification.objects.filter(recipient_id__in=people, emailed_at__isnull=True)
+    since = timezone.now() - timedelta(days=LOOKBACK_DAYS)
+    for n in (Notification.objects.filter(recipient_id__in=people, emailed_at__isnull=True, created_at__gte=since)
               .select_related("recipient").order_by("created_at", "id")):
         pending.setdefault(n.recipient_id, []).append(n)
     sent = 0
