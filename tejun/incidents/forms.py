@@ -94,7 +94,12 @@ def transition_form(incident: Incident, name: str, data=None):
         else:
             fields[field_name] = forms.CharField(label=model_field.verbose_name, required=False,
                                                  widget=forms.Textarea(attrs={"rows": 3}))
-    fields["comment"] = forms.CharField(label=_("コメント"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    transition = incident.workflow.get(name)
+    for field_name in transition.required if transition else ():
+        if field_name in fields:  # marked 必須 on the page; the engine is the one that refuses
+            fields[field_name].required = True
+    fields["comment"] = forms.CharField(label=_("コメント"), required=bool(transition and transition.comment_required),
+                                        widget=forms.Textarea(attrs={"rows": 2}))
     fields["deputy_reason"] = forms.CharField(label=_("代決の理由"), required=False)
     form_class = type("TransitionInputForm", (forms.Form,), fields)
     initial = {n: getattr(incident, n) for n in names}

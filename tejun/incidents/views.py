@@ -151,14 +151,18 @@ def transition(request, pk, name):
     if t is None:
         raise Http404
     form = transition_form(incident, name, request.POST)
-    form.is_valid()  # every field is optional here: the engine and the hooks say what is missing
-    data = {k: val for k, val in form.cleaned_data.items() if k not in ("comment", "deputy_reason")
-            and val not in (None, "")}
-    for field, errors in form.errors.items():
-        messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{' '.join(errors)}")
+    form.is_valid()  # what is missing the engine and the hooks say, in the same words as the API
+    cleaned = {k: form.cleaned_data.get(k) for k in form.fields if k in form.cleaned_data}
+    data = {k: val for k, val in cleaned.items() if k not in ("comment", "deputy_reason") and val not in (None, "")}
+    unreadable = [f"{form.fields[field].label}：{' '.join(errors)}" for field, errors in form.errors.items()
+                  if field in form.fields and request.POST.get(f"{name}-{field}", "").strip()]
+    if unreadable:  # a date that is not a date: say so, change nothing (empty fields the engine names)
+        for text in unreadable:
+            messages.error(request, text)
+        return redirect(incident)
     try:
-        perform(incident, name, request.user, comment=form.cleaned_data.get("comment", ""),
-                deputy_reason=form.cleaned_data.get("deputy_reason", ""), data=data)
+        perform(incident, name, request.user, comment=request.POST.get(f"{name}-comment", ""),
+                deputy_reason=request.POST.get(f"{name}-deputy_reason", ""), data=data)
     except NotFound:
         raise Http404 from None
     except DomainError as e:

@@ -221,3 +221,14 @@ def test_contacts_page_edit_and_reminder_settings(login, everyone, staff):
     assert ReminderRule.objects.get(body=staff.body, state="awaiting_instruction").hours == 4
     pdf = login(staff).get("/incidents/contacts.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_an_unreadable_date_in_a_transition_changes_nothing(login, everyone, report):
+    incident = report(everyone["staff"], kind="malfunction")
+    client = login(everyone["staff_in_charge"])
+    client.post(f"/incidents/{incident.pk}/take_up_malfunction/", {})
+    response = client.post(f"/incidents/{incident.pk}/contact_vendor/", {
+        "contact_vendor-vendor_note": "電話", "contact_vendor-vendor_contacted_at": "昨日の昼"}, follow=True)
+    assert fresh(incident).state == "investigating" and any("連絡日時" in m for m in _messages(response))
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert "必須" in page
