@@ -151,7 +151,7 @@ class OnsiteWork(WorkflowModel):
         if not self.report_file:
             raise _refuse(_("作業報告書のファイルを添付してください。"))
 
-    on_attach_report = on_submit_report
+    on_attach_report = on_replace_report = on_submit_report
 
     def on_confirm(self, *, actor, **kwargs):
         from django.utils import timezone

@@ -5,6 +5,7 @@ only its own contractor's on-site work and data provisions (everything else is e
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from tejun.access.policy import get_visible, visible
 
@@ -70,8 +71,19 @@ def onsite_list(user, *, state: str = "", q: str = "", contractor=None):
     return _search(qs, q, "number", "area", "purpose", "workers", "contractor__name")
 
 
+def _one(user, model, pk, *related):
+    """One visible row with what its page shows, in one query (404 as get_visible)."""
+    from tejun.lib.errors import NotFound
+
+    try:
+        return visible(user, model).select_related(*related).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("見つかりません。")) from None
+
+
 def onsite_get(user, pk) -> OnsiteWork:
-    return get_visible(user, OnsiteWork, pk)
+    return _one(user, OnsiteWork, pk, "contractor", "contract", "requester__post", "report_uploaded_by",
+                "confirmed_by")
 
 
 def repair_list(user, *, state: str = "", q: str = "", contractor=None):
@@ -82,7 +94,8 @@ def repair_list(user, *, state: str = "", q: str = "", contractor=None):
 
 
 def repair_get(user, pk) -> Repair:
-    return get_visible(user, Repair, pk)
+    return _one(user, Repair, pk, "contractor", "contract", "requester__post", "clause_contract",
+                "clause_reconfirmed_by")
 
 
 def disposal_list(user, *, state: str = "", q: str = "", contractor=None):
@@ -94,7 +107,7 @@ def disposal_list(user, *, state: str = "", q: str = "", contractor=None):
 
 
 def disposal_get(user, pk) -> EquipmentDisposal:
-    return get_visible(user, EquipmentDisposal, pk)
+    return _one(user, EquipmentDisposal, pk, "contractor", "requester__post", "agreed_by")
 
 
 def provision_list(user, *, state: str = "", q: str = "", contractor=None):
@@ -105,7 +118,7 @@ def provision_list(user, *, state: str = "", q: str = "", contractor=None):
 
 
 def provision_get(user, pk) -> DataProvision:
-    return get_visible(user, DataProvision, pk)
+    return _one(user, DataProvision, pk, "contractor", "contract", "requester__post", "body")
 
 
 def incidents_of(provision) -> list:

@@ -254,7 +254,8 @@ def upload_work_report(work, *, actor, file, comment: str = "") -> OnsiteWork:
     get_visible(actor, OnsiteWork, work.pk)
     if not can(actor, "vendors.upload_report", work):
         raise Forbidden(_("作業報告書を登録する権限がありません。"))
-    name = _first_allowed(work, actor, ("submit_report", "attach_report"))
+    stage = ("replace_report",) if work.state == "reported" else ("submit_report", "attach_report")
+    name = _first_allowed(work, actor, stage)
     checked = _stored_file(file, "file")
     with transaction.atomic():
         obj = _locked(actor, work)

@@ -165,7 +165,6 @@ def contractor_detail(request, pk):
     return render(request, "vendors/contractor_detail.html", {
         "obj": obj, "staff": staff, "can_manage": can(user, "vendors.manage"),
         "contracts": selectors.contracts_of(user, obj) if staff else (),
-        "accounts": selectors.accounts_of(user, obj) if staff else (),
         "onsite_works": selectors.onsite_list(user, contractor=obj)[:20],
         "provisions": selectors.provision_list(user, contractor=obj)[:20],
         "repairs": selectors.repair_list(user, contractor=obj)[:20] if staff else (),
@@ -302,7 +301,7 @@ def onsite_new(request):
 def onsite_detail(request, pk):
     obj = _get(selectors.onsite_get, request, pk)
     can_upload = (can(request.user, "vendors.upload_report", obj)
-                  and any(_allowed(request.user, obj, n) for n in ("submit_report", "attach_report")))
+                  and any(_allowed(request.user, obj, n) for n in ("submit_report", "attach_report", "replace_report")))
     return render(request, "vendors/onsite_detail.html", {
         "obj": obj, "actions": _buttons(request.user, obj), "history": history(obj),
         "upload_form": forms.FileForm() if can_upload else None,

@@ -27,8 +27,11 @@ ONSITE_WORK_WORKFLOW = Workflow(
     final=("confirmed", "closed_without_report"),
     transitions=(
         # Both are done by uploading the report (services.upload_work_report), never by a bare button.
-        Transition("submit_report", _("作業報告書を提出"), ("awaiting_report", "reported"), "reported", (VENDOR,)),
-        Transition("attach_report", _("作業報告書を登録"), ("awaiting_report", "reported"), "reported", KEEPERS,
+        Transition("submit_report", _("作業報告書を提出"), ("awaiting_report",), "reported", (VENDOR,)),
+        Transition("attach_report", _("作業報告書を登録"), ("awaiting_report",), "reported", KEEPERS,
+                   awaited=False),
+        # A corrected report before the confirmation replaces the one received (nobody waits for it).
+        Transition("replace_report", _("作業報告書を差し替え"), ("reported",), "reported", (VENDOR, *KEEPERS),
                    awaited=False),
         Transition("confirm", _("作業内容を確認"), ("reported",), "confirmed",
                    (REQUESTER, IN_CHARGE, OFFICER, MANAGER, Role.STAFF.value, Role.PROMOTER.value)),
@@ -115,4 +118,5 @@ DATA_PROVISION_WORKFLOW = Workflow(
 )
 
 # Transitions done through their own form (a file, dates): no bare button for them.
-FORM_TRANSITIONS = {"submit_report", "attach_report", "attach_signed", "provide", "record_erasure"}
+FORM_TRANSITIONS = {"submit_report", "attach_report", "replace_report", "attach_signed", "provide",
+                    "record_erasure"}
