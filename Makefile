@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint messages check-deploy clean
+.PHONY: run test test-fast lint messages check-deploy wheelhouse check-install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,5 +35,14 @@ check-deploy: $(STAMP)
 	TEJUN_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) TEJUN_ALLOWED_HOSTS=tejun.example.lg.jp \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# On a connected machine: every wheel Tejun needs, for an install on the closed network (docs/deploy.md).
+wheelhouse: $(STAMP)
+	rm -rf wheelhouse
+	$(BIN)/python -m pip wheel --quiet --wheel-dir wheelhouse .
+
+# Runs the commands of docs/deploy.md on this machine (PostgreSQL at 127.0.0.1 needed).
+check-install:
+	deploy/check-install.sh
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build wheelhouse *.egg-info

@@ -260,5 +260,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TEJUN_LOG_LEVEL", "WARNING")},
 }
 
+# Behind the body's nginx (deploy/nginx-tejun.conf): the audit log records the address nginx saw.
+TEJUN_BEHIND_PROXY = env_bool("TEJUN_BEHIND_PROXY")
+
 # Used in e-mailed links; the app itself never calls out.
 TEJUN_BASE_URL = os.environ.get("TEJUN_BASE_URL", "http://127.0.0.1:8000")
