@@ -247,3 +247,47 @@ def register_pdf(user, key: str) -> tuple[bytes, str]:
 def register_xlsx(user, key: str):
     title, headers, rows, _empty = REGISTERS[key]
     return _register_xlsx(user, title(), headers(), rows(user, wareki=False), f"{title()}.xlsx")
+
+
+# --- one record: 庁舎内作業記録 / 修理記録 / 廃棄・返却記録 ---------------------------------------------------
+
+def _record_rows(obj) -> tuple[str, list[tuple[str, str]]]:
+    from .models import EquipmentDisposal, OnsiteWork, Repair
+
+    if isinstance(obj, OnsiteWork):
+        return _("庁舎内作業記録"), [
+            (_("番号"), obj.number), (_("委託事業者"), obj.contractor.name), (_("作業日"), _w(obj.work_date)),
+            (_("作業者"), obj.workers), (_("作業場所"), obj.area), (_("作業目的・内容"), obj.purpose),
+            (_("対象システム・機器"), obj.systems), (_("作業報告書"), obj.report_name),
+            (_("内容の確認"), f"{obj.confirmed_by.full_name}（{_w(obj.confirmed_at)}）" if obj.confirmed_at else ""),
+            (_("状態"), str(obj.state_label))]
+    if isinstance(obj, Repair):
+        reconfirmed = ""
+        if obj.clause_reconfirmed:
+            reconfirmed = (f"{obj.clause_contract.title} {obj.clause_article}　{obj.clause_reconfirmed_by.full_name}"
+                           f"（{_w(obj.clause_reconfirmed_at)}）{obj.clause_note}")
+        return _("修理記録"), [
+            (_("番号"), obj.number), (_("機器"), obj.equipment), (_("記録媒体"), obj.storage), (_("故障の内容"), obj.fault),
+            (_("修理業者"), obj.contractor.name), (_("契約"), obj.contract.title),
+            (_("記録媒体の取扱い"), f"{obj.get_storage_handling_display()} {obj.handling_note}".strip()),
+            (_("守秘義務の再確認"), reconfirmed), (_("修理に出した日"), _w(obj.sent_on)), (_("返却日"), _w(obj.returned_on)),
+            (_("状態"), str(obj.state_label))]
+    if isinstance(obj, EquipmentDisposal):
+        method = f"{obj.get_method_display()} {obj.method_detail}".strip() if obj.method else ""
+        agreed = f"{obj.agreed_with}／{obj.agreed_by.full_name}（{_w(obj.agreed_at)}）" if obj.agreed_at else ""
+        return _("機器の廃棄・リース返却記録"), [
+            (_("番号"), obj.number), (_("区分"), obj.get_kind_display()), (_("機器"), obj.equipment),
+            (_("記録媒体"), obj.storage), (_("委託事業者"), obj.contractor.name), (_("予定日"), _w(obj.planned_on)),
+            (_("復元不可能にする方法"), method), (_("方法の確認（相手／職員）"), agreed),
+            (_("消去・破壊証明書"), f"{obj.certificate_number} {obj.certificate_name}".strip()),
+            (_("完了日"), _w(obj.closed_on)), (_("状態"), str(obj.state_label))]
+    raise TypeError(type(obj))
+
+
+def record_pdf(user, obj) -> tuple[bytes, str]:
+    title, rows = _record_rows(obj)
+    logs = list(history(obj))
+    data = render_pdf("vendors/pdf_record.html", {
+        **_common(user), "title": title, "obj": obj, "rows": rows, "logs": _log_rows(logs),
+        "created_on": to_wareki(obj.created_at)})
+    return data, f"{title}_{obj.number}.pdf"

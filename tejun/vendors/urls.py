@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/<int:pk>/unlink/", views.account_unlink, name="account-unlink"),
     path("memorandum-template/", views.memorandum_template, name="memorandum-template"),
+    re_path(r"^(?P<kind>onsite|repairs|disposals)/(?P<pk>\d+)/pdf/$", views.record_pdf, name="record-pdf"),
     re_path(r"^registers/(?P<key>[a-z]+)\.(?P<fmt>pdf|xlsx)$", views.register_document, name="register-document"),
     # P-05 on-site work
     path("onsite/", views.onsite_list, name="onsite-list"),

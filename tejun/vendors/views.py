@@ -620,6 +620,15 @@ def memorandum_template(request):
         status=status)
 
 
+@login_required
+@require_GET
+def record_pdf(request, kind, pk):
+    """庁舎内作業記録 / 修理記録 / 廃棄・返却記録 of one record (whoever may see it may print it)."""
+    getter = {"onsite": selectors.onsite_get, "repairs": selectors.repair_get, "disposals": selectors.disposal_get}[kind]
+    data, name = documents.record_pdf(request.user, _get(getter, request, pk))
+    return pdf_response(data, name)
+
+
 # --- registers ----------------------------------------------------------------------------------------
 
 @login_required

@@ -198,3 +198,11 @@ def test_contractor_pages(login, staff_in_charge, staff, contractor, contract):
     page = c.get(contractor.get_absolute_url()).content.decode()
     assert contract.title in page and "第12条" in page
     assert login(staff).get(reverse("vendors:contractor-new")).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["onsite", "repairs", "disposals"])
+def test_record_pdfs(login, staff_in_charge, vendor_b, kind, onsite_work, repair, equipment_disposal):
+    obj = {"onsite": onsite_work, "repairs": repair, "disposals": equipment_disposal}[kind]
+    r = login(staff_in_charge).get(reverse("vendors:record-pdf", args=[kind, obj.pk]))
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert login(vendor_b).get(reverse("vendors:record-pdf", args=[kind, obj.pk])).status_code == 404
