@@ -33,8 +33,8 @@ ONSITE_WORK_WORKFLOW = Workflow(
         # A corrected report before the confirmation replaces the one received (nobody waits for it).
         Transition("replace_report", _("作業報告書を差し替え"), ("reported",), "reported", (VENDOR, *KEEPERS),
                    awaited=False),
-        Transition("confirm", _("作業内容を確認"), ("reported",), "confirmed",
-                   (REQUESTER, IN_CHARGE, OFFICER, MANAGER, Role.STAFF.value, Role.PROMOTER.value)),
+        # The member of staff who recorded the visit, or a keeper of the records, confirms the content.
+        Transition("confirm", _("作業内容を確認"), ("reported",), "confirmed", KEEPERS),
         Transition("close_without_report", _("報告書なしで完了"), ("awaiting_report",), "closed_without_report",
                    KEEPERS, comment_required=True, style="secondary", awaited=False),
     ),

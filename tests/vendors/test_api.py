@@ -128,8 +128,9 @@ def test_onsite_work_api(staff_in_charge, staff, contractor, vendor, vendor_acco
     r = token_client(vendor).post(f"/api/v1/onsite-works/{pk}/report/", {"file": pdf_file()}, format="multipart")
     assert r.status_code == 200 and r.json()["state"] == "reported"
     assert_error(token_client(vendor).post(f"/api/v1/onsite-works/{pk}/confirm/", {}, format="json"), 403)
-    r = token_client(staff).post(f"/api/v1/onsite-works/{pk}/confirm/", {}, format="json")
-    assert r.json()["state"] == "confirmed" and r.json()["confirmed_by"] == staff.full_name
+    assert_error(token_client(staff).post(f"/api/v1/onsite-works/{pk}/confirm/", {}, format="json"), 403)
+    r = api.post(f"/api/v1/onsite-works/{pk}/confirm/", {}, format="json")
+    assert r.json()["state"] == "confirmed" and r.json()["confirmed_by"] == staff_in_charge.full_name
 
 
 def test_contractors_contracts_accounts_templates(staff_in_charge, staff, manager, vendor, contractor):

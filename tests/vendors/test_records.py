@@ -14,13 +14,15 @@ pytestmark = pytest.mark.django_db
 
 # --- P-05 ---------------------------------------------------------------------------------------------
 
-def test_vendor_submits_the_report_staff_confirms(onsite_work, vendor, vendor_account, staff):
+def test_vendor_submits_the_report_staff_confirms(onsite_work, vendor, vendor_account, staff, officer):
     w = services.upload_work_report(onsite_work, actor=vendor, file=pdf_file("作業報告書.pdf"))
     assert w.state == "reported" and w.report_uploaded_by == vendor and w.report_name == "作業報告書.pdf"
     with pytest.raises(Forbidden):
         services.transition(w, "confirm", actor=vendor)
-    w = services.transition(w, "confirm", actor=staff)
-    assert w.state == "confirmed" and w.confirmed_by == staff and w.confirmed_at is not None
+    with pytest.raises(Forbidden):
+        services.transition(w, "confirm", actor=staff)  # neither the recorder nor a keeper of the records
+    w = services.transition(w, "confirm", actor=officer)
+    assert w.state == "confirmed" and w.confirmed_by == officer and w.confirmed_at is not None
 
 
 def test_staff_registers_a_paper_report(onsite_work, staff_in_charge):
@@ -48,7 +50,7 @@ def test_onsite_bad_input(staff_in_charge, contractor):
     assert {"work_date", "workers"} <= set(e.value.fields)
 
 
-def test_onsite_pages(login, onsite_work, vendor, vendor_account, staff, vendor_b):
+def test_onsite_pages(login, onsite_work, vendor, vendor_account, staff_in_charge, vendor_b):
     c = login(vendor)
     page = c.get(onsite_work.get_absolute_url()).content.decode()
     assert "作業報告書の提出" in page
@@ -56,7 +58,7 @@ def test_onsite_pages(login, onsite_work, vendor, vendor_account, staff, vendor_
     onsite_work.refresh_from_db()
     assert onsite_work.state == "reported"
     assert login(vendor_b).get(onsite_work.get_absolute_url()).status_code == 404
-    c = login(staff)
+    c = login(staff_in_charge)
     c.post(reverse("vendors:onsite-transition", args=[onsite_work.pk, "confirm"]))
     onsite_work.refresh_from_db()
     assert onsite_work.state == "confirmed"

@@ -28,7 +28,8 @@ def test_report_waiting_for_confirmation_is_a_task_for_staff(onsite_work, vendor
                                                              staff_in_charge):
     assert onsite_work.number in _titles(vendor)["庁舎内作業の報告書（P-05）"]
     services.upload_work_report(onsite_work, actor=vendor, file=pdf_file())
-    assert onsite_work.number in _titles(staff)["庁舎内作業の報告書（P-05）"]
+    assert onsite_work.number in _titles(staff_in_charge)["庁舎内作業の報告書（P-05）"]
+    assert "庁舎内作業の報告書（P-05）" not in _titles(staff)
     assert "庁舎内作業の報告書（P-05）" not in _titles(vendor)
 
 
