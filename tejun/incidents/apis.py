@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from tejun.access.policy import can, get_visible
 from tejun.api.base import BodyMember, StrictFields
-from tejun.lib.errors import Forbidden, NotFound
+from tejun.lib.errors import Forbidden, InvalidInput, NotFound
 from tejun.lib.uploads import attachment_response
 from tejun.workflow.engine import available_transitions, perform
 
@@ -431,5 +431,7 @@ class ReminderHoursView(APIView):
 
     @extend_schema(request=dict, responses={200: dict})
     def post(self, request):
+        if not isinstance(request.data, dict):
+            raise InvalidInput(_("段階ごとの時間を {\"段階\": 時間} の形で送ってください。"))
         contact_services.set_reminder_hours(actor=request.user, hours=dict(request.data))
         return Response(selectors.reminder_hours(request.user.body_id))

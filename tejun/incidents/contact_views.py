@@ -112,11 +112,15 @@ def report_pdf(request, pk, stage):
 
 @login_required
 @require_GET
-def register(request):
+def register(request, fmt="xlsx"):
+    """インシデント台帳 of a period (this fiscal year by default) as .xlsx or A4 PDF."""
     if not can(request.user, "incidents.view_all"):
         return _forbidden(request, _("インシデント台帳を出力する権限がありません。"))
     try:
         start, end = parse_period(request.GET)
+        if fmt == "pdf":
+            data = documents.register_pdf(request.user, visible(request.user, Incident), start, end)
+            return pdf_response(data, f"インシデント台帳_{start:%Y%m%d}-{end:%Y%m%d}.pdf")
     except InvalidInput as e:
         messages.error(request, e.text())
         return redirect("incidents:list")

@@ -103,6 +103,27 @@ def register_xlsx(user, qs, start, end):
     return xlsx.workbook_response(wb, f"インシデント台帳_{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
 
 
+REGISTER_PDF_MAX_ROWS = 2000
+
+
+def register_pdf(user, qs, start, end) -> bytes:
+    """インシデント台帳 on A4 landscape: one line per incident with what was done and by when."""
+    rows = list(qs.filter(reported_at__date__gte=start, reported_at__date__lte=end)
+                .select_related("requester").order_by("reported_at", "pk")[:REGISTER_PDF_MAX_ROWS + 1])
+    if len(rows) > REGISTER_PDF_MAX_ROWS:
+        from tejun.lib.errors import InvalidInput
+
+        raise InvalidInput(_("件数が多すぎます（%(n)d件まで）。期間を短くするか Excel で出力してください。")
+                           % {"n": REGISTER_PDF_MAX_ROWS})
+    return render_pdf("incidents/pdf_register.html", {
+        "body": user.body, "printed_on": to_wareki(timezone.localdate()), "user": user,
+        "title": _("インシデント台帳"), "period": period_text(start, end), "count": len(rows),
+        "rows": [{"number": r.number, "kind": r.get_kind_display(), "state": r.state_label, "title": r.title,
+                  "reporter": r.requester.full_name, "reported": _w(r.reported_at), "closed": _w(r.closed_at),
+                  "action": r.action_taken or r.instruction or r.findings} for r in rows],
+    })
+
+
 def contacts_pdf(user, parties, cases) -> bytes:
     """緊急連絡先一覧: how to reach each party, and whom to contact for which case (P-10)."""
     return render_pdf("incidents/pdf_contacts.html", {

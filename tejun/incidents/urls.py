@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.incident_list, name="list"),
     path("report/", views.report, name="report"),
     re_path(r"^register\.xlsx$", contact_views.register, name="register"),
+    re_path(r"^register\.(?P<fmt>pdf)$", contact_views.register, name="register-pdf"),
     path("contacts/", contact_views.contacts, name="contacts"),
     re_path(r"^contacts\.pdf$", contact_views.contacts_pdf, name="contacts-pdf"),
     path("contacts/parties/new/", contact_views.party_edit, name="party-new"),

@@ -168,3 +168,5 @@ def test_reminder_hours_api(manager, staff):
     assert_error(token_client(manager).post("/api/v1/incident-reminder-hours/", {"reported": 0}, format="json"), 400)
     assert_error(token_client(manager).post("/api/v1/incident-reminder-hours/", {"closed": 5}, format="json"), 400)
     assert_error(token_client(staff).post("/api/v1/incident-reminder-hours/", {"reported": 3}, format="json"), 403)
+    assert_error(token_client(manager).post("/api/v1/incident-reminder-hours/", [1, 2], format="json"), 400)
+    assert_error(token_client(manager).post("/api/v1/incident-reminder-hours/", {"reported": [1]}, format="json"), 400)

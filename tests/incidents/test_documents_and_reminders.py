@@ -130,3 +130,11 @@ def test_demo_loader_adds_incidents_in_different_states(db):
     assert {"reported", "awaiting_instruction", "closed"} <= states
     call_command("demo", stdout=io.StringIO())
     assert Incident.objects.count() == 3
+
+
+def test_register_pdf(login, everyone, closed_incident):
+    response = login(everyone["manager"]).get("/incidents/register.pdf")
+    assert response.status_code == 200
+    text = _text(response.content, "incident_register")
+    assert "インシデント台帳" in text and closed_incident.number in text and "令和" in text
+    assert login(everyone["staff"]).get("/incidents/register.pdf").status_code == 403

@@ -21,6 +21,7 @@ def test_report_form_files_a_report_in_one_post(login, everyone):
     page = client.get("/incidents/report/")
     content = page.content.decode()
     assert page.status_code == 200 and "何が起きましたか" in content
+    assert "incidents/report.js" in content and "<script>" not in content  # no inline script (CSP)
     for label in ("不正アクセス", "ウイルス感染", "不具合", "システム障害", "情報の漏えい・紛失", "機器・媒体の盗難", "その他"):
         assert label in content
     response = client.post("/incidents/report/", {"kind": "virus", "description": "警告が出た", "location": "2番PC"})
