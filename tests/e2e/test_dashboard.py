@@ -54,6 +54,7 @@ def test_dashboard_review_and_self_inspection(server, browser):
         expect(page.locator(".messages")).to_contain_text("見直しを記録しました")
         expect(page.locator("#reviews-h + p + .table-wrap, #reviews-h ~ .table-wrap").first).to_contain_text(
             "連絡先一覧")
+        _shot(page, "governance_document")
         page.goto(f"{server}/dashboard/")
         expect(page.locator("#area-reviews")).not_to_contain_text("緊急対応計画")
         logout(page, server)
