@@ -4,11 +4,14 @@ Every transition adds a timeline entry; closing is refused while a required cont
 done nor waived, or a network-disconnection step is missing.
 """
 
+from datetime import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tejun.access.policy import roles_of
 from tejun.lib.errors import WrongState
+from tejun.lib.wareki import to_wareki_datetime
 from tejun.orgs.roles import Role
 
 from . import validation as v
@@ -104,7 +107,10 @@ def apply_transition(incident: Incident, name: str, *, actor, data: dict, commen
     for field in DATA_FIELDS.get(name, ()):
         if data.get(field) not in (None, ""):
             label = Incident._meta.get_field(field).verbose_name
-            text += f"\n{label}：{getattr(incident, field)}"
+            value = getattr(incident, field)
+            if isinstance(value, datetime):  # the timeline reads in 和暦, Tokyo time
+                value = to_wareki_datetime(value)
+            text += f"\n{label}：{value}"
     if name == "instruct" and Role.SUPREME_ADMIN not in roles_of(actor):
         text += "\n" + _("（代決：統括管理者が不在のため、管理者の判断による）")
     if comment:

@@ -170,6 +170,7 @@ def test_failure_p06_ends_in_a_failure_record(everyone, report):
         "failure_ended_at": timezone.now() - timedelta(hours=1), "action_taken": "ディスク交換",
         "prevention": "RAID化"})
     assert incident.state == "closed" and incident.failure_started_at == started
+    assert "障害の復旧日時：令和" in incident.timeline.order_by("id").last().text  # shown in 和暦, Tokyo time
 
 
 def test_failure_end_before_start_is_refused(everyone, report):
