@@ -94,6 +94,13 @@ class TargetSerializer(StrictFields, serializers.Serializer):
         due = self._row(obj).next_due
         return due.isoformat() if due else None
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not can(request.user, "backups.manage"):
+            data.pop("token_hint", None)  # the check-in URL is the keepers' business
+        return data
+
 
 class TargetCreatedSerializer(TargetSerializer):
     token = serializers.CharField(read_only=True, help_text=gettext_lazy("チェックインURLのトークン（この応答でだけ返します）"))

@@ -56,6 +56,7 @@ def test_list_is_scoped(nas, cloud, staff, vendor_account, other_vendor, outside
     target, _token = nas
     assert ids(token_client(staff).get(TARGETS)) == {target.pk, cloud.pk}
     assert ids(token_client(vendor_account).get(TARGETS)) == {cloud.pk}
+    assert "token_hint" not in results(token_client(vendor_account).get(TARGETS))[0]
     assert ids(token_client(other_vendor).get(TARGETS)) == set()
     assert ids(token_client(outsider).get(TARGETS)) == set()
 
