@@ -18,6 +18,21 @@ def audit_login(sender, request, user, **kwargs):
     record(user, "login", user, ip_address=_ip(request))
 
 
+@receiver(user_logged_in)
+def start_second_step(sender, request, user, **kwargs):
+    """Every login starts with the second step not done; a person who needs none is marked at once,
+    so SecondFactorMiddleware costs no query on their requests."""
+    from .middleware import SECOND_FACTOR_OK
+    from .second_factor import confirmed_device, required
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    session.pop(SECOND_FACTOR_OK, None)
+    if confirmed_device(user) is None and not required(user):
+        session[SECOND_FACTOR_OK] = "not-needed"
+
+
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:

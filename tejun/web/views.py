@@ -12,7 +12,6 @@ from tejun.access.policy import can
 from tejun.lib.errors import InvalidInput
 from tejun.notify.models import Notification
 from tejun.notify.services import mark_read
-from tejun.orgs.middleware import SECOND_FACTOR_OK
 from tejun.orgs.services import change_own_password
 from tejun.workflow.selectors import my_tasks
 
@@ -22,12 +21,6 @@ from .forms import LoginForm, PasswordChangeForm
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        # Every login starts without the second step done (SecondFactorMiddleware asks for it).
-        self.request.session.pop(SECOND_FACTOR_OK, None)
-        return response
 
 
 def apply_errors(form, error: InvalidInput):
