@@ -427,8 +427,21 @@ def provide(provision, *, actor, provided_on, provided_medium, comment: str = ""
         errors["provided_medium"] = _("提供した媒体を200文字以内で入力してください。")
     if errors:
         raise invalid(errors)
-    return perform(provision, "provide", actor, comment=comment,
-                   data={"provided_on": provided_on, "provided_medium": provided_medium.strip()})
+    with transaction.atomic():
+        obj = perform(provision, "provide", actor, comment=comment,
+                      data={"provided_on": provided_on, "provided_medium": provided_medium.strip()})
+        notify(_contractor_accounts(obj.contractor_id),
+               _("データを提供しました：%(number)s") % {"number": obj.number},
+               _("「%(data)s」を提供しました。提供期間は %(end)s までです。期間経過後は速やかに返却し、この画面で返却を"
+                 "報告してください（覚書第7条）。紛失・盗難等の事故は直ちに報告してください（第6条）。") % {
+                   "data": obj.data_description, "end": to_wareki(obj.period_end)},
+               obj.get_absolute_url(), body=obj.body)
+    return obj
+
+
+def _contractor_accounts(contractor_id) -> list:
+    """The users of one contractor's accounts: only they hear about its records (never other contractors)."""
+    return [a.user for a in ContractorAccount.objects.filter(contractor_id=contractor_id).select_related("user")]
 
 
 def return_data(provision, *, actor, returned_on=None, comment: str = "") -> DataProvision:

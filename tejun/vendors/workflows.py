@@ -108,7 +108,9 @@ DATA_PROVISION_WORKFLOW = Workflow(
         Transition("provide", _("データを提供"), ("signed",), "provided", KEEPERS,
                    required=("provided_on", "provided_medium")),
         # Article 7: the contractor returns the data; its account confirms the return, or staff record it.
-        Transition("return_data", _("データの返却を報告"), ("provided",), "returned", (VENDOR,)),
+        # Not "awaited": the engine would tell every vendor account of the body; services.provide tells only
+        # the accounts of this provision's contractor.
+        Transition("return_data", _("データの返却を報告"), ("provided",), "returned", (VENDOR,), awaited=False),
         Transition("record_return", _("返却を記録"), ("provided",), "returned", KEEPERS, awaited=False),
         # Erased instead of returned: by uploading the certificate (services.record_erasure).
         Transition("record_erasure", _("消去証明書を登録"), ("provided",), "erased", KEEPERS, awaited=False),

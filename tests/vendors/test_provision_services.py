@@ -155,3 +155,13 @@ def test_accident_refusals(new_provision, provided, vendor, vendor_account):
     assert {"kind", "description"} <= set(e.value.fields)
     with pytest.raises(WrongState):
         services.report_accident(new_provision(), actor=vendor, kind="theft", description="盗難")
+
+
+def test_only_the_contractors_own_accounts_hear_about_its_provision(provided, vendor, vendor_account, vendor_b):
+    from tejun.notify.models import Notification
+
+    p = provided()
+    assert Notification.objects.filter(recipient=vendor, title__contains=p.number).exists()
+    assert not Notification.objects.filter(recipient=vendor_b).exists()
+    services.return_data(p, actor=vendor)
+    assert not Notification.objects.filter(recipient=vendor_b).exists()
