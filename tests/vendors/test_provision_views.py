@@ -148,3 +148,31 @@ def test_vendor_reports_an_accident_and_the_page_shows_the_incident(login, vendo
                {"kind": "theft", "description": "車上荒らしで媒体を盗まれた"}, follow=True)
     page = r.content.decode()
     assert "事故を報告しました" in page and 'id="incidents"' in page
+
+
+def test_sent_back_application_is_corrected_on_its_page(login, officer, staff_in_charge, staff, new_provision):
+    p = perform(new_provision(), "send_back", officer, comment="媒体をDVD-Rに")
+    assert login(staff).get(reverse("vendors:provision-edit", args=[p.pk])).status_code == 403
+    c = login(staff_in_charge)
+    assert "申請内容を修正する" in c.get(p.get_absolute_url()).content.decode()
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in provision_fields(medium="DVD-R").items()}
+    r = c.post(reverse("vendors:provision-edit", args=[p.pk]), data)
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert p.medium == "DVD-R"
+
+
+def test_contract_with_its_file_from_the_page(login, staff_in_charge, vendor, vendor_account, contractor):
+    c = login(staff_in_charge)
+    r = c.post(reverse("vendors:contract-new", args=[contractor.pk]),
+               {"title": "保守契約", "starts_on": "2026-04-01", "has_confidentiality_clause": "on",
+                "confidentiality_article": "第10条", "file": pdf_file("契約書.pdf")})
+    assert r.status_code == 302
+    contract = contractor.contracts.get(title="保守契約")
+    r = c.get(reverse("vendors:contract-file", args=[contract.pk]))
+    assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
+    assert login(vendor).get(reverse("vendors:contract-file", args=[contract.pk])).status_code == 404
+    r = login(staff_in_charge).post(reverse("vendors:contract-new", args=[contractor.pk]),
+                                    {"title": "条項番号なし", "starts_on": "2026-04-01",
+                                     "has_confidentiality_clause": "on"})
+    assert r.status_code == 400 and "守秘義務条項の条番号を入力してください" in r.content.decode()
