@@ -246,7 +246,13 @@ def create_onsite_work(*, actor, contractor, contract=None, **fields) -> OnsiteW
     contract = _contract_of(actor, contract, contractor)
     cleaned = clean_fields(OnsiteWork, fields, allowed=ONSITE_FIELDS,
                            required=("work_date", "workers", "area", "purpose"))
-    return _create_numbered(OnsiteWork, "OW", actor=actor, contractor=contractor, contract=contract, **cleaned)
+    with transaction.atomic():
+        work = _create_numbered(OnsiteWork, "OW", actor=actor, contractor=contractor, contract=contract, **cleaned)
+        # The contractor's own accounts (only they) are asked for the work report.
+        notify(_contractor_accounts(contractor.pk), _("作業報告書の提出をお願いします：%(number)s") % {
+            "number": work.number}, _("%(day)s の庁舎内作業（%(area)s）の報告書を提出してください。") % {
+            "day": to_wareki(work.work_date), "area": work.area}, work.get_absolute_url(), body=work.body)
+    return work
 
 
 def upload_work_report(work, *, actor, file, comment: str = "") -> OnsiteWork:

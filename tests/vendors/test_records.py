@@ -208,3 +208,10 @@ def test_record_pdfs(login, staff_in_charge, vendor_b, kind, onsite_work, repair
     r = login(staff_in_charge).get(reverse("vendors:record-pdf", args=[kind, obj.pk]))
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert login(vendor_b).get(reverse("vendors:record-pdf", args=[kind, obj.pk])).status_code == 404
+
+
+def test_the_contractors_accounts_are_asked_for_the_report(vendor, vendor_account, vendor_b, onsite_work):
+    from tejun.notify.models import Notification
+
+    assert Notification.objects.filter(recipient=vendor, title__contains=onsite_work.number).exists()
+    assert not Notification.objects.filter(recipient=vendor_b).exists()
