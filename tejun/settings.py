@@ -223,6 +223,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tejun API",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "tejun.api.schema_hooks.postprocess"],
     "DESCRIPTION": _("Tejun (手順) 情報セキュリティ運用システムの API"),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -196,7 +196,7 @@ class CampaignSerializer(StrictFields, serializers.Serializer):
     fiscal_year_label = serializers.CharField(read_only=True)
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     due_on = serializers.DateField(help_text=_("回答期限"))
-    closed_at = serializers.DateTimeField(read_only=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)  # null while open
     items = CampaignItemSerializer(many=True, read_only=True, source="items.all")
 
 
