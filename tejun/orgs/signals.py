@@ -1,5 +1,7 @@
 """Logins, logouts and failed logins go into the audit chain."""
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -28,6 +30,9 @@ def start_second_step(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is None:
         return
+    from tejun.web.middleware import IdleSessionMiddleware
+
+    session[IdleSessionMiddleware.KEY] = int(time.time())  # written now, with the login
     session.pop(SECOND_FACTOR_OK, None)
     if confirmed_device(user) is None and not required(user):
         session[SECOND_FACTOR_OK] = "not-needed"
