@@ -38,7 +38,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     procedure = serializers.CharField(read_only=True)
-    contractor_name = serializers.CharField(source="contractor.name", read_only=True, default=None)
+    contractor_name = serializers.CharField(source="contractor.name", read_only=True, default=None, allow_null=True)
     available_transitions = serializers.SerializerMethodField(
         help_text=gettext_lazy("この利用者がいま行える操作: POST /incidents/{id}/{操作}/"))
 
@@ -57,7 +57,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class IncidentContactSerializer(serializers.ModelSerializer):
-    done_by = serializers.CharField(source="done_by.full_name", read_only=True, default=None)
+    done_by = serializers.CharField(source="done_by.full_name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = IncidentContact
@@ -68,7 +68,7 @@ class IncidentContactSerializer(serializers.ModelSerializer):
 
 class IncidentStepSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_step_display", read_only=True)
-    done_by = serializers.CharField(source="done_by.full_name", read_only=True, default=None)
+    done_by = serializers.CharField(source="done_by.full_name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = DisconnectionStep
