@@ -200,8 +200,12 @@ def campaign_list(request):
 
 @_deny_vendors
 def campaign_detail(request, pk):
+    return _campaign_page(request, _get(selectors.campaign_get, request, pk))
+
+
+def _campaign_page(request, campaign, action_form=None, status=200):
+    """The campaign page; `action_form` is a refused improvement action, shown again with what was typed."""
     user = request.user
-    campaign = _get(selectors.campaign_get, request, pk)
     can_results = can(user, "governance.view_results")
     can_manage = can(user, "governance.manage")
     responses = list(selectors.responses_of(campaign)) if can_results else []
@@ -214,9 +218,10 @@ def campaign_detail(request, pk):
         "actions": list(selectors.actions_of(campaign)),
         "my_response": selectors.response_of(campaign, user),
         "can_results": can_results, "can_manage": can_manage,
-        "action_form": ActionForm(items=items, people=selectors.staff_members(user.body)) if can_manage else None,
+        "action_form": action_form or (ActionForm(items=items, people=selectors.staff_members(user.body))
+                                       if can_manage else None),
         "complete_form": CompleteActionForm(),
-    })
+    }, status=status)
 
 
 @_deny_vendors
@@ -280,14 +285,17 @@ def action_new(request, pk):
     if form.is_valid():
         try:
             services.add_action(campaign, actor=user, **form.cleaned_data)
+        except InvalidInput as e:
+            apply_errors(form, e)
         except DomainError as e:
             messages.error(request, e.text())
+            return redirect(campaign)
         else:
             messages.success(request, _("改善措置を登録しました。"))
-    else:
-        messages.error(request, _("改善措置の入力内容を確認してください。") + " " + "；".join(
-            f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items() if k in form.fields))
-    return redirect(campaign)
+            return redirect(campaign)
+    # Shown again with what was typed (a redirect would lose it).
+    messages.error(request, _("改善措置の入力内容を確認してください。"))
+    return _campaign_page(request, campaign, action_form=form, status=400)
 
 
 @_deny_vendors
