@@ -402,13 +402,17 @@ def disposal_new(request):
 
 @login_required
 def disposal_detail(request, pk):
-    obj = _get(selectors.disposal_get, request, pk)
+    return _disposal_page(request, _get(selectors.disposal_get, request, pk))
+
+
+def _disposal_page(request, obj, refused=None, status=200):
+    """The record's page; `refused` ({context name: bound form}) shows a refused form again with what was typed."""
     editable = obj.state == "planned" and can(request.user, "vendors.record")
     return render(request, "vendors/disposal_detail.html", {
         "obj": obj, "actions": _buttons(request.user, obj), "history": history(obj),
         "agree_form": forms.AgreeMethodForm(initial={"method": obj.method, "method_detail": obj.method_detail,
                                                      "agreed_with": obj.agreed_with}) if editable else None,
-        "certificate_form": forms.CertificateForm() if editable else None})
+        "certificate_form": forms.CertificateForm() if editable else None, **(refused or {})}, status=status)
 
 
 @login_required
@@ -418,6 +422,8 @@ def disposal_agree(request, pk):
     form = forms.AgreeMethodForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("方法と確認した相手を入力してください。"))
+        if obj.state == "planned" and can(request.user, "vendors.record"):  # shown again with what was typed
+            return _disposal_page(request, obj, refused={"agree_form": form}, status=400)
         return redirect(obj)
     _flash_outcome(request, lambda: services.agree_method(obj, actor=request.user, **form.cleaned_data),
                    _("今回の方法の確認を記録しました。"))
@@ -491,7 +497,11 @@ def provision_edit(request, pk):
 
 @login_required
 def provision_detail(request, pk):
-    obj = _get(selectors.provision_get, request, pk)
+    return _provision_page(request, _get(selectors.provision_get, request, pk))
+
+
+def _provision_page(request, obj, refused=None, status=200):
+    """The provision's page; `refused` ({context name: bound form}) shows a refused step again with what was typed."""
     user = request.user
     allowed = {t.name for t, _a in available_transitions(user, obj)}
     return render(request, "vendors/provision_detail.html", {
@@ -503,31 +513,47 @@ def provision_detail(request, pk):
                                                   and can(user, "vendors.report_accident", obj)) else None,
         "incidents": selectors.incidents_of(obj), "staff": can(user, "vendors.view"),
         "can_edit": obj.state == "sent_back" and obj.requester_id == user.pk,
-    })
+        **(refused or {}),
+    }, status=status)
 
 
-def _provision_step(request, pk, form_class, call, success, *, files=False):
+def _provision_step(request, pk, form_class, call, success, *, files=False, form_name=None):
     obj = _get(selectors.provision_get, request, pk)
     form = form_class(request.POST, request.FILES) if files else form_class(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            call(obj, actor=request.user, **form.cleaned_data)
+        except NotFound:
+            raise Http404 from None
+        except InvalidInput as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            messages.error(request, e.text())
+            return redirect(obj)
+        else:
+            messages.success(request, success)
+            return redirect(obj)
+    if form_name is None:  # a step without its form on the page (return): the errors as a message
         messages.error(request, InvalidInput(_("入力内容を確認してください。"), fields={
             str(form.fields[k].label) if k in form.fields else k: v for k, v in form.errors.items()}).text())
         return redirect(obj)
-    _flash_outcome(request, lambda: call(obj, actor=request.user, **form.cleaned_data), success)
-    return redirect(obj)
+    # Shown again on the page with what was typed (a redirect would lose it).
+    messages.error(request, _("入力内容を確認してください。"))
+    return _provision_page(request, obj, refused={form_name: form}, status=400)
 
 
 @login_required
 @require_POST
 def provision_signed(request, pk):
     return _provision_step(request, pk, forms.FileForm, services.upload_signed_memorandum,
-                           _("署名済みの覚書を登録しました。"), files=True)
+                           _("署名済みの覚書を登録しました。"), files=True, form_name="signed_form")
 
 
 @login_required
 @require_POST
 def provision_provide(request, pk):
-    return _provision_step(request, pk, forms.ProvideForm, services.provide, _("データの提供を記録しました。"))
+    return _provision_step(request, pk, forms.ProvideForm, services.provide, _("データの提供を記録しました。"),
+                           form_name="provide_form")
 
 
 @login_required
@@ -540,14 +566,14 @@ def provision_return(request, pk):
 @require_POST
 def provision_erasure(request, pk):
     return _provision_step(request, pk, forms.ErasureForm, services.record_erasure,
-                           _("消去証明書を登録しました。"), files=True)
+                           _("消去証明書を登録しました。"), files=True, form_name="erasure_form")
 
 
 @login_required
 @require_POST
 def provision_accident(request, pk):
     return _provision_step(request, pk, forms.AccidentForm, services.report_accident,
-                           _("事故を報告しました。責任者・管理者に通知されます。"))
+                           _("事故を報告しました。責任者・管理者に通知されます。"), form_name="accident_form")
 
 
 @login_required
