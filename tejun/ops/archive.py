@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump, pg_restore and psql, with argument lists, never a shell
+import subprocess  # nosec B404 (pg_dump, pg_restore, psql: argument lists, no shell)
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
