@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 (pg_dump, pg_restore, psql: argument lists, no shell)
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -90,6 +90,7 @@ def _pg_env_and_args(alias: str = "default") -> tuple[dict, list[str]]:
 
 
 def _run(command: list[str], env: dict) -> None:
+    """Run pg_dump, pg_restore or psql: an argument list, never a shell."""
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
     if done.returncode != 0:
         tool = command[0]
