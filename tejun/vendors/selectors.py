@@ -121,8 +121,11 @@ def provision_get(user, pk) -> DataProvision:
     return _one(user, DataProvision, pk, "contractor", "contract", "requester__post", "body")
 
 
-def incidents_of(provision) -> list:
-    """Incidents opened from this provision (article 6), once the incidents app exists."""
+def incidents_of(provision, user=None) -> list:
+    """Incidents opened from this provision (article 6), once the incidents app exists.
+
+    With `user`, only those the user may open (staff without an incident role see only their own reports).
+    """
     try:
         from tejun.incidents.models import Incident
     except ImportError:
@@ -137,5 +140,5 @@ def incidents_of(provision) -> list:
         key = ContentType.objects.get_for_model(DataProvision)
     else:
         key = DataProvision._meta.label_lower
-    return list(Incident.objects.filter(body_id=provision.body_id, source_type=key,
-                                        source_id=str(provision.pk)).order_by("pk"))
+    qs = visible(user, Incident) if user is not None else Incident.objects.all()
+    return list(qs.filter(body_id=provision.body_id, source_type=key, source_id=str(provision.pk)).order_by("pk"))

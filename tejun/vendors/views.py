@@ -511,7 +511,7 @@ def _provision_page(request, obj, refused=None, status=200):
         "erasure_form": forms.ErasureForm() if "record_erasure" in allowed else None,
         "accident_form": forms.AccidentForm() if (obj.state in services.ACCIDENT_STATES
                                                   and can(user, "vendors.report_accident", obj)) else None,
-        "incidents": selectors.incidents_of(obj), "staff": can(user, "vendors.view"),
+        "incidents": selectors.incidents_of(obj, user), "staff": can(user, "vendors.view"),
         "can_edit": obj.state == "sent_back" and obj.requester_id == user.pk,
         **(refused or {}),
     }, status=status)

@@ -38,3 +38,22 @@ def test_disposal_method_form_keeps_what_was_typed_on_error(login, staff_in_char
     assert "消去ソフトで3回上書き" in r.content.decode()
     equipment_disposal.refresh_from_db()
     assert not equipment_disposal.agreed_with
+
+
+def test_provision_page_links_only_incidents_the_reader_may_open(login, vendor, vendor_account, provided, staff,
+                                                                 officer):
+    """A member of staff without an incident role saw links to the article 6 incidents, each a 404 for them."""
+    p = provided()
+    r = login(vendor).post(reverse("vendors:provision-accident", args=[p.pk]),
+                           {"kind": "theft", "description": "車上荒らしで媒体を盗まれた"})
+    assert r.status_code == 302
+    from tejun.incidents.models import Incident
+
+    incident = Incident.objects.get()
+    staff_page = login(staff).get(p.get_absolute_url()).content.decode()
+    for url in (incident.get_absolute_url(),):
+        if url in staff_page:
+            assert login(staff).get(url).status_code == 200, "a link shown must open"
+    assert incident.get_absolute_url() not in staff_page
+    assert incident.get_absolute_url() in login(officer).get(p.get_absolute_url()).content.decode()
+    assert incident.get_absolute_url() in login(vendor).get(p.get_absolute_url()).content.decode()
