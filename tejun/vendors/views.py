@@ -353,13 +353,18 @@ def repair_new(request):
 
 @login_required
 def repair_detail(request, pk):
-    obj = _get(selectors.repair_get, request, pk)
+    return _repair_page(request, _get(selectors.repair_get, request, pk))
+
+
+def _repair_page(request, obj, refused=None, status=200):
+    """The repair's page; `refused` is a refused reconfirmation form, shown again with what was typed."""
     contracts = visible(request.user, Contract).filter(contractor=obj.contractor)
     reconfirm = None
     if obj.state == "preparing" and can(request.user, "vendors.record"):
-        reconfirm = forms.ReconfirmForm(initial={"contract": obj.contract_id}, contracts=contracts)
+        reconfirm = refused or forms.ReconfirmForm(initial={"contract": obj.contract_id}, contracts=contracts)
     return render(request, "vendors/repair_detail.html", {
-        "obj": obj, "actions": _buttons(request.user, obj), "history": history(obj), "reconfirm_form": reconfirm})
+        "obj": obj, "actions": _buttons(request.user, obj), "history": history(obj), "reconfirm_form": reconfirm},
+        status=status)
 
 
 @login_required
@@ -368,11 +373,22 @@ def repair_reconfirm(request, pk):
     obj = _get(selectors.repair_get, request, pk)
     form = forms.ReconfirmForm(request.POST, contracts=visible(request.user, Contract).filter(
         contractor=obj.contractor))
-    if not form.is_valid():
-        messages.error(request, _("再確認した契約を選択してください。"))
-        return redirect(obj)
-    _flash_outcome(request, lambda: services.reconfirm_clause(obj, actor=request.user, **form.cleaned_data),
-                   _("守秘義務条項の再確認を記録しました。"))
+    if form.is_valid():
+        try:
+            services.reconfirm_clause(obj, actor=request.user, **form.cleaned_data)
+        except NotFound:
+            raise Http404 from None
+        except InvalidInput as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            messages.error(request, e.text())
+            return redirect(obj)
+        else:
+            messages.success(request, _("守秘義務条項の再確認を記録しました。"))
+            return redirect(obj)
+    messages.error(request, _("入力内容を確認してください。"))
+    if obj.state == "preparing" and can(request.user, "vendors.record"):  # shown again with what was typed
+        return _repair_page(request, obj, refused=form, status=400)
     return redirect(obj)
 
 

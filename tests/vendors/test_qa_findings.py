@@ -57,3 +57,14 @@ def test_provision_page_links_only_incidents_the_reader_may_open(login, vendor, 
     assert incident.get_absolute_url() not in staff_page
     assert incident.get_absolute_url() in login(officer).get(p.get_absolute_url()).content.decode()
     assert incident.get_absolute_url() in login(vendor).get(p.get_absolute_url()).content.decode()
+
+
+def test_repair_reconfirmation_keeps_what_was_typed_on_error(login, staff_in_charge, repair, contract_without_clause):
+    """A contract without a confidentiality clause is refused: the note typed used to be lost by the redirect."""
+    r = login(staff_in_charge).post(reverse("vendors:repair-reconfirm", args=[repair.pk]), {
+        "contract": contract_without_clause.pk, "article": "", "note": "修理担当の鈴木氏に電話で確認"})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "修理担当の鈴木氏に電話で確認" in html and "守秘義務条項がありません" in html
+    repair.refresh_from_db()
+    assert repair.clause_reconfirmed_at is None
