@@ -50,7 +50,8 @@ class DashboardView(APIView):
                  "restore_due": r.restore_due} for r in board.rows],
             "incidents_per_month": None if chart is None else [
                 {"month": r["month"].strftime("%Y-%m"), "total": r["total"],
-                 "by_kind": dict(zip(chart.kinds, r["counts"], strict=True))} for r in chart.rows],
+                 # str(): the kinds are lazy translations, which JSON cannot use as keys (500 before).
+                 "by_kind": {str(k): n for k, n in zip(chart.kinds, r["counts"], strict=True)}} for r in chart.rows],
             "coming_due": [_item(i) for i in d.coming],
         })
 

@@ -84,6 +84,8 @@ class CarryOutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.carry_out_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
+        if not can(request.user, "media.create_carry_out"):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("持出し申請を行う権限がありません。"))
         s = self.get_serializer(data=request.data)
         s.is_valid(raise_exception=True)
         obj = services.create_carry_out(actor=request.user, **s.validated_data)

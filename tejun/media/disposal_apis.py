@@ -12,9 +12,10 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from tejun.access.policy import can
 from tejun.api.base import BodyMember, StrictFields
 from tejun.assets.models import Axis, ClassificationLevel
-from tejun.lib.errors import NotFound
+from tejun.lib.errors import Forbidden, NotFound
 from tejun.workflow.engine import perform
 
 from . import disposal_selectors as selectors
@@ -128,6 +129,8 @@ class DisposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.disposal_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
+        if not can(request.user, "media.request_disposal"):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("この操作を行う権限がありません。"))
         s = self.get_serializer(data=request.data)
         s.is_valid(raise_exception=True)
         obj = services.create_disposal(actor=request.user, **s.validated_data)

@@ -99,6 +99,9 @@ class WorkflowViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return type(self).get_selector(self.request.user, self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
+        # The role before the input: a vendor account gets 403, not the form's 400 (authorisation matrix).
+        if not can(request.user, "vendors.record"):
+            raise Forbidden(_("この操作を行う権限がありません。"))
         data = _valid(self.input_serializer, request, context=self.get_serializer_context())
         obj = type(self).create_service(actor=request.user, **data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
@@ -154,6 +157,8 @@ class ContractorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return selectors.contractor_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
+        if not can(request.user, "vendors.manage"):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("この操作を行う権限がありません。"))
         data = _valid(ContractorSerializer, request)
         obj = services.create_contractor(actor=request.user, **data)
         return Response(ContractorSerializer(obj).data, status=status.HTTP_201_CREATED)
@@ -198,6 +203,8 @@ class ContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         return selectors.contract_get(self.request.user, self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
+        if not can(request.user, "vendors.manage"):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("この操作を行う権限がありません。"))
         data = _valid(ContractSerializer, request, context=self.get_serializer_context())
         obj = services.create_contract(actor=request.user, **data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
@@ -246,6 +253,8 @@ class ContractorAccountViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin
         return selectors.accounts_of(self.request.user).order_by("pk")
 
     def create(self, request, *args, **kwargs):
+        if not can(request.user, "vendors.manage"):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("この操作を行う権限がありません。"))
         data = _valid(AccountSerializer, request, context=self.get_serializer_context())
         obj = services.link_account(actor=request.user, **data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
@@ -582,6 +591,8 @@ class MemorandumTemplateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelV
         return visible(self.request.user, MemorandumTemplate).select_related("created_by")
 
     def create(self, request, *args, **kwargs):
+        if not can(request.user, "vendors.edit_template"):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("この操作を行う権限がありません。"))
         data = _valid(TemplateSerializer, request)
         obj = save_template(actor=request.user, **data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
