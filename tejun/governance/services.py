@@ -15,7 +15,7 @@ from tejun.access.policy import can
 from tejun.assets.selectors import months_before
 from tejun.audit.services import record, snapshot
 from tejun.lib.errors import Forbidden, InvalidInput, NotFound, WrongState
-from tejun.lib.wareki import fiscal_year, fiscal_year_label
+from tejun.lib.wareki import fiscal_year, fiscal_year_label, to_wareki
 from tejun.notify.services import notify
 from tejun.orgs.models import User
 
@@ -273,7 +273,7 @@ def start_campaign(*, actor, due_on: date, fiscal_year_: int | None = None, titl
             InspectionResponse.objects.bulk_create([  # empty answer sheets: "who has not answered" is a query
                 InspectionResponse(body=actor.body, campaign=campaign, person=p) for p in people])
             notify(people, _("%(title)s に回答してください") % {"title": title},
-                   _("回答期限：%(due)s") % {"due": due_on.isoformat()}, reverse("governance:campaign-answer", args=[campaign.pk]),
+                   _("回答期限：%(due)s") % {"due": to_wareki(due_on)}, reverse("governance:campaign-answer", args=[campaign.pk]),
                    body=actor.body)
     except IntegrityError:
         raise _invalid("fiscal_year", _("%(fy)sの自己点検は既にあります。") % {"fy": fiscal_year_label(fy)}) from None

@@ -25,3 +25,14 @@ def test_improvement_action_form_still_saves_valid_input(promoter, staff, login)
         "description": "回収の徹底", "assignee": staff.pk, "due_on": (TODAY() + timedelta(days=5)).isoformat()})
     assert r.status_code == 302
     assert ImprovementAction.objects.count() == 1
+
+
+def test_campaign_notification_gives_the_due_date_in_wareki(promoter, staff):
+    """The request to answer said 「回答期限：2026-12-16」 (ISO), not 和暦, in every staff member's notifications."""
+    from tejun.lib.wareki import to_wareki
+    from tejun.notify.models import Notification
+
+    c = campaign(promoter)
+    n = Notification.objects.filter(recipient=staff).latest("pk")
+    assert to_wareki(c.due_on) in n.message
+    assert c.due_on.isoformat() not in n.message
