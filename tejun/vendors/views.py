@@ -520,16 +520,19 @@ def _provision_page(request, obj, refused=None, status=200):
     """The provision's page; `refused` ({context name: bound form}) shows a refused step again with what was typed."""
     user = request.user
     allowed = {t.name for t, _a in available_transitions(user, obj)}
-    return render(request, "vendors/provision_detail.html", {
-        "obj": obj, "actions": _buttons(user, obj), "history": history(obj),
+    step_forms = {
         "signed_form": forms.FileForm() if "attach_signed" in allowed else None,
         "provide_form": forms.ProvideForm() if "provide" in allowed else None,
         "erasure_form": forms.ErasureForm() if "record_erasure" in allowed else None,
         "accident_form": forms.AccidentForm() if (obj.state in services.ACCIDENT_STATES
                                                   and can(user, "vendors.report_accident", obj)) else None,
+    }
+    # Only a step the page offers anyway comes back with its errors.
+    step_forms.update({name: form for name, form in (refused or {}).items() if step_forms.get(name) is not None})
+    return render(request, "vendors/provision_detail.html", {
+        "obj": obj, "actions": _buttons(user, obj), "history": history(obj), **step_forms,
         "incidents": selectors.incidents_of(obj, user), "staff": can(user, "vendors.view"),
         "can_edit": obj.state == "sent_back" and obj.requester_id == user.pk,
-        **(refused or {}),
     }, status=status)
 
 
