@@ -248,6 +248,8 @@ class BackupTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     @action(detail=True, methods=["post"], url_path="manual-checkin")
     def manual_checkin(self, request, pk=None):
         target = self.get_object()
+        if not can(request.user, "backups.record", target):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("このバックアップの実施を記録する権限がありません。"))
         s = ManualCheckInSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         checkin = services.record_checkin(target, actor=request.user, **s.validated_data)
@@ -258,6 +260,8 @@ class BackupTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         target = self.get_object()
+        if not can(request.user, "backups.acknowledge", target):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("このアラートを確認済にする権限がありません。"))
         s = AcknowledgeSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         alert = services.acknowledge(target, actor=request.user, note=s.validated_data["note"])
@@ -278,6 +282,8 @@ class BackupTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
         if request.method == "GET":
             page = self.paginate_queryset(selectors.target_restore_tests(request.user, target))
             return self.get_paginated_response(RestoreTestSerializer(page, many=True).data)
+        if not can(request.user, "backups.record", target):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("復元テストを記録する権限がありません。"))
         s = RestoreTestSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         test = services.record_restore_test(target, actor=request.user, **s.validated_data)

@@ -339,6 +339,8 @@ class ImprovementActionViewSet(viewsets.ReadOnlyModelViewSet):
     def complete(self, request, pk=None):
         """Mark done with the result (the assignee, or those who run the self-inspection; 409 when done)."""
         a = self.get_object()
+        if not can(request.user, "governance.complete_action", a):  # the role before the input (authorisation matrix)
+            raise Forbidden(_("この改善措置を完了にする権限がありません。"))
         s = CompleteSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         a = services.complete_action(a, actor=request.user, result=s.validated_data["result"],

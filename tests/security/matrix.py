@@ -169,8 +169,13 @@ ANY_USER_INPUT = profile(400, anonymous=401)
 # empty body is 400 even for a vendor; a valid body is refused by the service (403). Make them STAFF_INPUT-like.
 INPUT_BEFORE_ROLE = ANY_USER_INPUT
 STAFF_INPUT = profile(400, anonymous=401, vendor=403, vendor_other=403)
+STAFF_OBJECT_WRITE = profile(400, anonymous=401, vendor=403, vendor_other=403, outsider=404)
+ASSET_KEEPERS_WRITE = profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, promoter=200, outsider=404)
 VENDOR_KEEPERS_INPUT = profile(403, anonymous=401, staff_in_charge=400, officer=400, manager=400, supreme_admin=400,
                                outsider=400)
+# Those who keep the backups, or the person the target names (the demo's tanto, no persona here).
+BACKUP_KEEPERS_INPUT = profile(403, anonymous=401, staff_in_charge=400, officer=400, manager=400, vendor=404,
+                               vendor_other=404, outsider=404)
 TEMPLATE_KEEPERS_INPUT = profile(403, anonymous=401, officer=400, manager=400, supreme_admin=400, outsider=400)
 ANY_USER_PAGE = profile(200, anonymous=302)
 ANY_USER_READ = profile(200, anonymous=401)
@@ -204,22 +209,22 @@ VENDOR_OWN_PAGE = profile(200, anonymous=302, vendor_other=404, outsider=404)
 ENTRIES = {
     '/': page(REDIRECT_PAGE),
     'api:absence-detail': api('absence', delete=profile(403, anonymous=401, manager=204, supreme_admin=204, outsider=404), get=STAFF_OBJECT),
-    'api:absence-list': api(get=STAFF_READ, post=profile(400, anonymous=401, vendor=403, vendor_other=403)),
+    'api:absence-list': api(get=STAFF_READ, post=STAFF_INPUT),
     'api:api-asset-export-xlsx': api(get=STAFF_READ),
     'api:api-asset-import-commit': api('import_batch', post=profile(403, anonymous=401, staff_in_charge=409, officer=409, manager=409, promoter=409, outsider=404)),
     'api:api-asset-import-create': api(post=profile(403, anonymous=401, staff_in_charge=400, officer=400, manager=400, promoter=400, outsider=400)),
-    'api:api-asset-import-detail': api('import_batch', get=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, promoter=200, outsider=404)),
+    'api:api-asset-import-detail': api('import_batch', get=ASSET_KEEPERS_WRITE),
     'api:api-dashboard': api(get=STAFF_READ),
     'api:api-docs': api(get=profile(200), undocumented=True),
     'api:api-me': api(get=ANY_USER_READ),
     'api:api-not-found': api(get=NOT_FOUND, undocumented=True, path='/api/v1/no-such-thing/'),
-    'api:api-notification-preference': api(get=ANY_USER_READ, patch=profile(400, anonymous=401), put=profile(400, anonymous=401)),
+    'api:api-notification-preference': api(get=ANY_USER_READ, patch=ANY_USER_INPUT, put=ANY_USER_INPUT),
     'api:api-root': api(get=ANY_USER_READ, undocumented=True),
     'api:api-schema': api(get=profile(200), undocumented=True),
     'api:api-token': api(delete=profile(204, anonymous=401), post=profile(400)),
-    'api:asset-confirm': api('asset', post=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, promoter=200, outsider=404)),
-    'api:asset-detail': api('asset', get=STAFF_OBJECT, patch=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, promoter=200, outsider=404)),
-    'api:asset-dispose': api('asset', post=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, promoter=200, outsider=404)),
+    'api:asset-confirm': api('asset', post=ASSET_KEEPERS_WRITE),
+    'api:asset-detail': api('asset', get=STAFF_OBJECT, patch=ASSET_KEEPERS_WRITE),
+    'api:asset-dispose': api('asset', post=ASSET_KEEPERS_WRITE),
     'api:asset-list': api(get=STAFF_READ, post=profile(403, anonymous=401, staff_in_charge=400, officer=400, manager=400, promoter=400, outsider=400)),
     'api:audit-event-detail': api('audit_event', get=profile(403, anonymous=401, manager=200, supreme_admin=200, auditor=200, outsider=404)),
     'api:audit-event-list': api(get=profile(403, anonymous=401, manager=200, supreme_admin=200, auditor=200, outsider=200)),
@@ -227,15 +232,15 @@ ENTRIES = {
     'api:backup-report-detail': api('backup_report', get=VENDOR_OWN_OBJECT),
     'api:backup-report-list': api(get=ANY_USER_READ),
     'api:backup-report-return-': api('backup_report', post=profile(403, anonymous=401, staff_in_charge=400, officer=400, manager=400, vendor_other=404, outsider=404)),
-    'api:backup-target-acknowledge': api('backup_target', post=STAFF_OBJECT_INPUT),
+    'api:backup-target-acknowledge': api('backup_target', post=BACKUP_KEEPERS_INPUT),
     'api:backup-target-alerts': api('backup_target', get=STAFF_OBJECT_HIDDEN),
     'api:backup-target-checkins': api('backup_target', get=STAFF_OBJECT_HIDDEN),
     'api:backup-target-detail': api('backup_target', get=STAFF_OBJECT_HIDDEN, patch=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, vendor=404, vendor_other=404, outsider=404)),
     'api:backup-target-list': api(get=ANY_USER_READ, post=MEDIA_KEEPERS_CREATE),
-    'api:backup-target-manual-checkin': api('backup_target', post=STAFF_OBJECT_INPUT),
+    'api:backup-target-manual-checkin': api('backup_target', post=BACKUP_KEEPERS_INPUT),
     'api:backup-target-regenerate-token': api('backup_target', post=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, vendor=404, vendor_other=404, outsider=404)),
     'api:backup-target-reports': api('backup_target', get=STAFF_OBJECT_HIDDEN, post=profile(403, anonymous=401, vendor=404, vendor_other=404, outsider=404)),
-    'api:backup-target-restore-tests': api('backup_target', get=STAFF_OBJECT_HIDDEN, post=STAFF_OBJECT_INPUT),
+    'api:backup-target-restore-tests': api('backup_target', get=STAFF_OBJECT_HIDDEN, post=BACKUP_KEEPERS_INPUT),
     'api:cabinet-detail': api('cabinet', get=STAFF_OBJECT, patch=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, outsider=404)),
     'api:cabinet-list': api(get=STAFF_READ, post=MEDIA_KEEPERS_CREATE),
     'api:carry-out-detail': api('carry_out', get=profile(404, anonymous=401, officer=200, manager=200, supreme_admin=200, auditor=200), patch=profile(404, anonymous=401, officer=403, manager=403, supreme_admin=403, auditor=403)),
@@ -270,7 +275,7 @@ ENTRIES = {
     'api:equipment-disposal-detail': api('equipment_disposal', get=STAFF_OBJECT_HIDDEN),
     'api:equipment-disposal-list': api(get=ANY_USER_READ, post=STAFF_INPUT),
     'api:equipment-disposal-transition': api('equipment_disposal', post=NOT_FOUND_POST, transition='approve'),
-    'api:improvement-action-complete': api('improvement_action', post=profile(400, anonymous=401, vendor=403, vendor_other=403, outsider=404)),
+    'api:improvement-action-complete': api('improvement_action', post=profile(403, anonymous=401, manager=400, promoter=400, outsider=404)),
     'api:improvement-action-detail': api('improvement_action', get=STAFF_OBJECT),
     'api:improvement-action-list': api(get=STAFF_READ),
     'api:incident-attachment-file': api('incident_attachment', get=INCIDENT_OVERSEERS_OBJECT),
@@ -291,12 +296,12 @@ ENTRIES = {
     'api:inspection-campaign-close': api('campaign', post=profile(403, anonymous=401, manager=200, promoter=200, outsider=404)),
     'api:inspection-campaign-detail': api('campaign', get=STAFF_OBJECT),
     'api:inspection-campaign-list': api(get=STAFF_READ, post=profile(403, anonymous=401, manager=400, promoter=400, outsider=400)),
-    'api:inspection-campaign-my-response': api('inspection_response', get=STAFF_OBJECT, put=profile(400, anonymous=401, vendor=403, vendor_other=403, outsider=404)),
+    'api:inspection-campaign-my-response': api('inspection_response', get=STAFF_OBJECT, put=STAFF_OBJECT_WRITE),
     'api:inspection-campaign-results': api('campaign', get=profile(200, anonymous=401, staff=403, staff_in_charge=403, vendor=403, vendor_other=403, outsider=404)),
-    'api:medium-data-written': api('medium', post=profile(400, anonymous=401, vendor=403, vendor_other=403, outsider=404)),
+    'api:medium-data-written': api('medium', post=STAFF_OBJECT_WRITE),
     'api:medium-detail': api('medium', get=STAFF_OBJECT, patch=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, outsider=404)),
     'api:medium-exception-detail': api('medium_exception', get=STAFF_OBJECT, patch=profile(403, anonymous=401, outsider=404)),
-    'api:medium-exception-list': api(get=STAFF_READ, post=profile(400, anonymous=401, vendor=403, vendor_other=403)),
+    'api:medium-exception-list': api(get=STAFF_READ, post=STAFF_INPUT),
     'api:medium-exception-transition': api('medium_exception', post=profile(403, anonymous=401, officer=409, outsider=404), transition='approve'),
     'api:medium-list': api(get=STAFF_READ, post=MEDIA_KEEPERS_CREATE),
     'api:memorandum-template-detail': api('memorandum_template', get=STAFF_OBJECT_HIDDEN),
