@@ -96,10 +96,15 @@ def _steps(incident: Incident) -> list[dict]:
 
 @login_required
 def detail(request, pk):
-    incident = _get(request, pk)
+    return _detail_page(request, _get(request, pk))
+
+
+def _detail_page(request, incident, refused=None, status=200):
+    """The incident page; `refused` is a refused transition's form, shown again with what was typed."""
     user = request.user
     handler = can(user, "incidents.handle", incident) and incident.is_open
-    actions = [(t, a, transition_form(incident, t.name)) for t, a in available_transitions(user, incident)]
+    actions = [(t, a, refused if refused is not None and refused.prefix == t.name else transition_form(incident, t.name))
+               for t, a in available_transitions(user, incident)]
     contacts = list(incident.contacts.select_related("done_by"))
     if handler and incident.is_breach:
         checklists.ensure_contact_matrix(incident.body_id)  # a body created after the migration: seed now
@@ -116,7 +121,7 @@ def detail(request, pk):
         "contact_form": ContactDoneForm(), "step_form": StepForm(),
         "is_staff_reader": can(user, "incidents.view_all"),
         "waiting_for": sorted(next_actors(incident), key=lambda p: p.full_name) if incident.is_open else [],
-    })
+    }, status=status)
 
 
 @login_required
@@ -159,12 +164,15 @@ def transition(request, pk, name):
     if unreadable:  # a date that is not a date: say so, change nothing (empty fields the engine names)
         for text in unreadable:
             messages.error(request, text)
-        return redirect(incident)
+        return _detail_page(request, incident, refused=form, status=400)  # with what was typed
     try:
         perform(incident, name, request.user, comment=request.POST.get(f"{name}-comment", ""),
                 deputy_reason=request.POST.get(f"{name}-deputy_reason", ""), data=data)
     except NotFound:
         raise Http404 from None
+    except InvalidInput as e:
+        _flash_error(request, e)
+        return _detail_page(request, incident, refused=form, status=400)  # with what was typed
     except DomainError as e:
         _flash_error(request, e)
     else:
