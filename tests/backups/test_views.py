@@ -264,3 +264,14 @@ def test_detail_page_query_count_is_bounded(nas, login, officer, django_assert_m
     with django_assert_max_num_queries(15):
         response = client.get(detail(target))
     assert response.status_code == 200
+
+
+def test_the_page_title_is_text_and_the_history_is_in_the_page(nas, login, officer):
+    """The audit history once sat inside the title block: raw HTML in <title>, no history on the page."""
+    import re
+
+    target, _token = nas
+    page = login(officer).get(detail(target)).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and target.name in title
+    assert 'id="history-h"' in page.split("</title>", 1)[1]
