@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint messages check-deploy wheelhouse check-install clean
+.PHONY: run test test-fast lint messages check-deploy wheelhouse check-install bench bench-quick load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,19 @@ wheelhouse: $(STAMP)
 # Runs the commands of docs/deploy.md on this machine (PostgreSQL at 127.0.0.1 needed).
 check-install:
 	deploy/check-install.sh
+
+# Performance (issue 8): a loadgen database on SQLite and PostgreSQL, gunicorn with 2 workers, one table
+# of p50/p95/p99 against the targets, JSON under bench/results/. The full mode is run by hand (about an hour).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --scale full
+
+# The same harness on small data, in CI, so it never rots.
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --scale quick
+
+# 50 simulated users for 60 s on loopback; every transition that succeeded is counted in the database and the audit chain.
+load: $(STAMP)
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) build wheelhouse *.egg-info
