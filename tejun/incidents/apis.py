@@ -367,6 +367,11 @@ class _MatrixViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         self.get_queryset()
         return get_visible(self.request.user, self.model, self.kwargs["pk"])
 
+    def require_keeper(self):
+        # The role first: a refused person learns nothing from how the input would have been judged.
+        if not can(self.request.user, "incidents.manage_contacts"):
+            raise Forbidden(_("緊急連絡先を編集する権限がありません。"))
+
 
 class ContactPartyViewSet(_MatrixViewSet):
     """緊急連絡先 (P-10): how to reach each party. Managers, the supreme admin and the promoter edit."""
@@ -375,6 +380,7 @@ class ContactPartyViewSet(_MatrixViewSet):
     model = ContactParty
 
     def create(self, request, *args, **kwargs):
+        self.require_keeper()
         s = self.get_serializer(data=request.data)
         s.is_valid(raise_exception=True)
         party = contact_services.save_party(actor=request.user, **s.validated_data)
@@ -400,6 +406,7 @@ class ContactCaseViewSet(_MatrixViewSet):
     model = ContactCase
 
     def create(self, request, *args, **kwargs):
+        self.require_keeper()
         s = self.get_serializer(data=request.data)
         s.is_valid(raise_exception=True)
         case = contact_services.save_case(actor=request.user, **s.validated_data)

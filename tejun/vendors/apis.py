@@ -506,6 +506,7 @@ class DataProvisionViewSet(mixins.UpdateModelMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"], url_path="signed")
     def signed(self, request, pk=None):
         obj = self.get_object()
+        services.require_transition(obj, request.user, ("attach_signed",))
         data = _valid(FileInput, request)
         return Response(self.get_serializer(services.upload_signed_memorandum(obj, actor=request.user,
                                                                               **data)).data)
@@ -514,6 +515,7 @@ class DataProvisionViewSet(mixins.UpdateModelMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"], url_path="provide")
     def provide(self, request, pk=None):
         obj = self.get_object()
+        services.require_transition(obj, request.user, ("provide",))
         data = _valid(ProvideInput, request)
         return Response(self.get_serializer(services.provide(obj, actor=request.user, **data)).data)
 

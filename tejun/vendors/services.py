@@ -221,6 +221,11 @@ def transition(obj, name: str, *, actor, comment: str = "", deputy_reason: str =
     return perform(obj, name, actor, comment=comment, deputy_reason=deputy_reason, data=data)
 
 
+def require_transition(obj, actor, names: tuple[str, ...]) -> str:
+    """Refuse (403, then 409) before any input is read: who may act comes first, then the state."""
+    return _first_allowed(obj, actor, names)
+
+
 def _first_allowed(obj, actor, names: tuple[str, ...]) -> str:
     """The first of `names` the actor may perform in the object's state (a vendor's or a keeper's variant)."""
     refusal = None
@@ -424,6 +429,7 @@ def upload_signed_memorandum(provision, *, actor, file, comment: str = "") -> Da
 
 def provide(provision, *, actor, provided_on, provided_medium, comment: str = "") -> DataProvision:
     get_visible(actor, DataProvision, provision.pk)
+    _first_allowed(provision, actor, ("provide",))
     errors = {}
     if not isinstance(provided_on, date) or isinstance(provided_on, datetime):
         errors["provided_on"] = _("提供日を入力してください。")

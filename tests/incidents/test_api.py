@@ -160,6 +160,13 @@ def test_contact_matrix_api(everyone, vendor_account, outsider):
     assert_error(token_client(vendor_account).get("/api/v1/incident-contact-parties/"), 403)
     assert_error(token_client(outsider).get(f"/api/v1/incident-contact-parties/{police['id']}/"), 404)
 
+    # The role is judged before the input: staff get 403 for an empty body and for a valid one, and nothing is saved.
+    for path, valid in (("incident-contact-parties/", {"name": "消防", "contact_details": "119"}),
+                        ("incident-contact-cases/", {"name": "火災", "caller_role": "manager", "parties": []})):
+        for data in ({}, valid):
+            assert_error(token_client(staff).post(f"/api/v1/{path}", data, format="json"), 403, "forbidden")
+    assert not ContactParty.objects.filter(name="消防").exists() and not ContactCase.objects.filter(name="火災").exists()
+
 
 def test_reminder_hours_api(manager, staff):
     assert token_client(manager).get("/api/v1/incident-reminder-hours/").json()["reported"] == 2

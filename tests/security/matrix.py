@@ -165,9 +165,6 @@ def api(obj=None, *, get=None, post=None, put=None, patch=None, delete=None, pat
 
 
 ANY_USER_INPUT = profile(400, anonymous=401)
-# KNOWN, NOT FIXED (incidents was still being finished): these creates read the input before the role, so the
-# empty body is 400 even for a vendor; a valid body is refused by the service (403). Make them STAFF_INPUT-like.
-INPUT_BEFORE_ROLE = ANY_USER_INPUT
 STAFF_INPUT = profile(400, anonymous=401, vendor=403, vendor_other=403)
 STAFF_OBJECT_WRITE = profile(400, anonymous=401, vendor=403, vendor_other=403, outsider=404)
 ASSET_KEEPERS_WRITE = profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, promoter=200, outsider=404)
@@ -180,6 +177,7 @@ TEMPLATE_KEEPERS_INPUT = profile(403, anonymous=401, officer=400, manager=400, s
 ANY_USER_PAGE = profile(200, anonymous=302)
 ANY_USER_READ = profile(200, anonymous=401)
 ASSET_KEEPERS_PAGE = profile(403, anonymous=302, staff_in_charge=200, officer=200, manager=200, promoter=200, outsider=200)
+CONTACT_KEEPERS_INPUT = profile(403, anonymous=401, manager=400, supreme_admin=400, promoter=400, outsider=400)
 CONTACT_KEEPERS_PAGE = profile(403, anonymous=302, manager=200, supreme_admin=200, promoter=200, outsider=200)
 GOVERNANCE_KEEPERS_OBJECT_INPUT = profile(403, anonymous=401, manager=400, promoter=400, outsider=404)
 GOVERNANCE_KEEPERS_OBJECT_PAGE = profile(403, anonymous=302, manager=200, promoter=200, outsider=404)
@@ -191,6 +189,9 @@ MEDIA_KEEPERS_PAGE = profile(403, anonymous=302, staff_in_charge=200, officer=20
 NOT_FOUND = profile(404)
 NOT_FOUND_PAGE = profile(404, anonymous=302)
 NOT_FOUND_POST = profile(404, anonymous=401)
+# A step of the keepers on a provision already provided: who may act is judged first (403), then the state (409).
+PROVISION_KEEPERS_STEP = profile(403, anonymous=401, staff_in_charge=409, officer=409, manager=409, vendor_other=404,
+                                 outsider=404)
 POST_ONLY_PAGE = profile(405, anonymous=302)
 POST_ONLY_STAFF_PAGE = profile(405, anonymous=302, vendor=403, vendor_other=403)
 RECORD_OVERSEERS_PAGE = profile(200, anonymous=302, staff=403, promoter=403, vendor=403, vendor_other=403)
@@ -263,9 +264,9 @@ ENTRIES = {
     'api:data-provision-erasure': api('provision', post=VENDOR_OWN_INPUT),
     'api:data-provision-list': api(get=ANY_USER_READ, post=STAFF_INPUT),
     'api:data-provision-memorandum': api('provision', get=VENDOR_OWN_OBJECT, fmt='pdf'),
-    'api:data-provision-provide': api('provision', post=VENDOR_OWN_INPUT),
+    'api:data-provision-provide': api('provision', post=PROVISION_KEEPERS_STEP),
     'api:data-provision-return-': api('provision', post=profile(403, anonymous=401, staff_in_charge=200, officer=200, manager=200, vendor=200, vendor_other=404, outsider=404)),
-    'api:data-provision-signed': api('provision', post=VENDOR_OWN_INPUT),
+    'api:data-provision-signed': api('provision', post=PROVISION_KEEPERS_STEP),
     'api:data-provision-transition': api('provision', post=profile(403, anonymous=401, officer=409, vendor_other=404, outsider=404), transition='approve'),
     'api:disposal-detail': api('media_disposal', get=INCIDENT_OVERSEERS_OBJECT, patch=profile(404, anonymous=401, staff_in_charge=403, officer=403, manager=403, supreme_admin=403, auditor=403)),
     'api:disposal-list': api(get=ANY_USER_READ, post=STAFF_INPUT),
@@ -282,9 +283,9 @@ ENTRIES = {
     'api:incident-attachments': api('incident', get=INCIDENT_OVERSEERS_OBJECT, post=profile(404, anonymous=401, staff_in_charge=400, officer=400, manager=400, supreme_admin=400, auditor=400)),
     'api:incident-case': api('incident', post=profile(404, anonymous=401, staff_in_charge=400, officer=400, manager=400, supreme_admin=400, auditor=403)),
     'api:incident-contact-case-detail': api('contact_case', get=STAFF_OBJECT, patch=profile(403, anonymous=401, manager=200, supreme_admin=200, promoter=200, outsider=404)),
-    'api:incident-contact-case-list': api(get=STAFF_READ, post=INPUT_BEFORE_ROLE),
+    'api:incident-contact-case-list': api(get=STAFF_READ, post=CONTACT_KEEPERS_INPUT),
     'api:incident-contact-party-detail': api('contact_party', get=STAFF_OBJECT, patch=profile(403, anonymous=401, manager=200, supreme_admin=200, promoter=200, outsider=404)),
-    'api:incident-contact-party-list': api(get=STAFF_READ, post=INPUT_BEFORE_ROLE),
+    'api:incident-contact-party-list': api(get=STAFF_READ, post=CONTACT_KEEPERS_INPUT),
     'api:incident-contacts': api('incident', post=profile(404, anonymous=401, staff_in_charge=400, officer=400, manager=400, supreme_admin=400, auditor=403)),
     'api:incident-detail': api('incident', get=INCIDENT_OVERSEERS_OBJECT, patch=profile(404, anonymous=401, staff_in_charge=200, officer=200, manager=200, supreme_admin=200, auditor=403)),
     'api:incident-disconnection': api('incident', post=profile(404, anonymous=401, staff_in_charge=409, officer=409, manager=409, supreme_admin=409, auditor=403)),

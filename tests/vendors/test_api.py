@@ -41,6 +41,10 @@ def test_file_approve_sign_provide_return_close(staff_in_charge, officer, vendor
     assert r.status_code == 200 and r.json()["state"] == "provided"
     r = vendor_api.get("/api/v1/data-provisions/")
     assert ids(r) == {pk} and results(r)[0]["available_transitions"] == ["return_data"]
+    # Steps of the keepers: the vendor is refused before its input is read, a keeper hears the state.
+    for step in ("provide/", "signed/"):
+        assert_error(vendor_api.post(f"/api/v1/data-provisions/{pk}/{step}", {}, format="json"), 403, "forbidden")
+        assert_error(staff_api.post(f"/api/v1/data-provisions/{pk}/{step}", {}, format="json"), 409, "wrong_state")
     r = vendor_api.post(f"/api/v1/data-provisions/{pk}/return/", {}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "returned"
     assert_error(vendor_api.post(f"/api/v1/data-provisions/{pk}/close/", {}, format="json"), 403, "forbidden")
