@@ -12,6 +12,7 @@ dropped at exit unless TEJUN_BENCH_KEEP=1 (the SQLite directory is then kept too
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -132,7 +133,7 @@ def prepared_database(
     prepared = Prepared(engine=engine, scale=scale, env=env, var_dir=var_dir, database=database)
     try:
         prepared.run("migrate", "--no-input", "-v0")
-        prepared.run("collectstatic", "--no-input", "-v0")
+        _collect_static(prepared)
         started = time.monotonic()
         prepared.info = _populate(prepared, seed, bodies)
         prepared.info.setdefault("_loadgen_seconds", round(time.monotonic() - started, 1))
@@ -148,6 +149,37 @@ def prepared_database(
                 shutil.rmtree(root, ignore_errors=True)
         else:
             print(f"bench: kept {database} (TEJUN_BENCH_KEEP=1)", file=sys.stderr)
+
+
+def _static_key() -> str:
+    """Changes when a static source or an installed package changes (compressing 40 MB of static files
+    takes minutes on a loaded machine; the result is the same for every database)."""
+    digest = hashlib.sha256()
+    import django
+
+    site = Path(django.__file__).resolve().parent.parent
+    sources = sorted(REPO.glob("tejun/**/static/**/*")) + sorted(site.glob("*.dist-info"))
+    for path in sources:
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _collect_static(prepared: Prepared) -> None:
+    cache_root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "tejun-bench"
+    cached = cache_root / f"static-{_static_key()}"
+    target = prepared.var_dir / "static"
+    if not (cached / "staticfiles.json").exists():
+        prepared.run("collectstatic", "--no-input", "-v0")
+        partial = cache_root / f"partial-{secrets.token_hex(4)}"
+        try:
+            cache_root.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(target, partial)
+            partial.rename(cached)  # atomic: a parallel run never sees half a copy
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)  # another run won the race, or no writable cache
+        return
+    shutil.copytree(cached, target, dirs_exist_ok=True)
 
 
 def _populate(prepared: Prepared, seed: int, bodies: int) -> dict:
