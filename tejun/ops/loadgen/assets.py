@@ -8,7 +8,7 @@ from tejun.assets.schemes import _create_from_preset
 from tejun.assets.services import NUMBER_PREFIX
 from tejun.orgs.models import Post
 
-from .common import BASE_DAY, SPAN_DAYS, Gen, bulk
+from .common import BASE_DAY, SPAN_DAYS, Gen, fast
 from .names import ACCESS_HOLDERS, ASSET_SUBJECTS, ASSET_VARIANTS, BUSINESSES, DEPARTMENTS, LOCATIONS
 
 FORMS = ["electronic"] * 6 + ["paper"] * 3 + ["system"]
@@ -57,7 +57,7 @@ def create_assets(g: Gen) -> None:
             status="disposed" if rng.random() < 0.03 else "in_use",
             note="" if rng.random() < 0.8 else "年度末に保存年限を確認すること", created_at=at,
             updated_at=at))
-    bulk(Asset, rows)
+    fast(Asset, rows, key="number", body=g.body)
     for a in rows:
         g.event(a.created_at, rng.choice(g.staff), "create", "assets.Asset", a.pk, str(a),
                 {"number": a.number, "name": a.name, "department": a.department})

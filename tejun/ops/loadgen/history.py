@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from tejun.workflow.models import TransitionLog
 
-from .common import Gen, bulk
+from .common import Gen, fast
 
 
 def add_steps(g: Gen, logs: list, obj, path) -> None:
@@ -23,5 +23,5 @@ def add_steps(g: Gen, logs: list, obj, path) -> None:
 
 
 def write_logs(g: Gen, logs: list) -> None:
-    bulk(TransitionLog, logs)
+    fast(TransitionLog, logs)
     g.counts["transition_logs"] = g.counts.get("transition_logs", 0) + len(logs)

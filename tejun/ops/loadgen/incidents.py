@@ -5,7 +5,7 @@ from datetime import timedelta
 from tejun.incidents.models import DisconnectionStep, Incident, TimelineEntry
 from tejun.incidents.workflows import BREACH, FAILURE, MALFUNCTION, SECURITY
 
-from .common import BASE, SPAN_DAYS, Gen, bulk
+from .common import BASE, SPAN_DAYS, Gen, fast
 from .history import add_steps, write_logs
 from .names import INCIDENT_PLACES, INCIDENT_TEXT, SYSTEMS, TIMELINE_NOTES
 
@@ -61,7 +61,7 @@ def create_incidents(g: Gen) -> None:
             closed_at=end if closed or done == {"withdraw"} else None,
             state=_target(path), created_at=at, updated_at=end))
         plans.append(path)
-    bulk(Incident, rows)
+    fast(Incident, rows, key="number", body=g.body)
     logs, timeline, steps_p11 = [], [], []
     for inc, path in zip(rows, plans, strict=True):
         g.event(inc.reported_at, inc.requester, "create", "incidents.Incident", inc.pk, str(inc),
@@ -92,8 +92,8 @@ def create_incidents(g: Gen) -> None:
                     incident=inc, step=step.value, done_at=inc.reported_at + timedelta(hours=step.value)
                     if finished else None, done_by=actors["officer"] if finished else None))
     write_logs(g, logs)
-    bulk(TimelineEntry, timeline)
-    bulk(DisconnectionStep, steps_p11)
+    fast(TimelineEntry, timeline)
+    fast(DisconnectionStep, steps_p11)
     open_ = [inc for inc in rows if inc.state not in Incident.workflow.final]
     g.ids["incident_id"] = (open_ or rows)[-1].pk
     g.ids["incident_id_closed"] = next((inc.pk for inc in reversed(rows) if inc.state == "closed"), None)
