@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -105,10 +106,13 @@ def _detail_page(request, incident, refused=None, status=200):
     handler = can(user, "incidents.handle", incident) and incident.is_open
     actions = [(t, a, refused if refused is not None and refused.prefix == t.name else transition_form(incident, t.name))
                for t, a in available_transitions(user, incident)]
-    contacts = list(incident.contacts.select_related("done_by"))
+    # Read once with who did them; missing_for_closure() below reads the same prefetched rows.
+    prefetch_related_objects([incident], Prefetch("contacts", IncidentContact.objects.select_related("done_by")),
+                             Prefetch("disconnection_steps", DisconnectionStep.objects.select_related("done_by")))
+    contacts = list(incident.contacts.all())
     if handler and incident.is_breach:
         checklists.ensure_contact_matrix(incident.body_id)  # a body created after the migration: seed now
-    steps = list(incident.disconnection_steps.select_related("done_by"))
+    steps = list(incident.disconnection_steps.all())
     return render(request, "incidents/detail.html", {
         "obj": incident, "actions": actions, "history": history(incident), "steps_bar": _steps(incident),
         "timeline": incident.timeline.select_related("author"), "attachments": incident.attachments.all(),

@@ -61,11 +61,23 @@ def role_holders(body: Body | int, role: str, at: datetime | None = None) -> lis
     there is none), the deputies who are present. Absent principals are listed
     last with absent=True so the caller can show who is away.
     """
+    return holders_of_roles(body, [role], at)[role]
+
+
+def holders_of_roles(body: Body | int, roles, at: datetime | None = None) -> dict[str, list[Holder]]:
+    """role_holders() for several roles at once (role -> holders), in at most three queries whatever the number
+    of roles (a page listing every role would otherwise ask three per role)."""
     at = at or timezone.now()
     body_id = body.pk if isinstance(body, Body) else body
-    assignments = list(_valid_assignments(body_id, at).filter(role=role).select_related("person"))
+    roles = list(roles)
+    all_assignments = list(_valid_assignments(body_id, at).filter(role__in=roles).select_related("person"))
     absent = absent_person_ids(body_id, at)
-    by_post = _post_holders(assignments)
+    by_post = _post_holders(all_assignments)
+    return {role: _holders([a for a in all_assignments if a.role == role], role, absent, by_post)
+            for role in roles}
+
+
+def _holders(assignments, role: str, absent: set[int], by_post: dict[int, list[User]]) -> list[Holder]:
     principals = _people_of([a for a in assignments if not a.is_deputy], by_post)
     deputies = _people_of([a for a in assignments if a.is_deputy], by_post)
     seen: set[int] = set()

@@ -358,7 +358,7 @@ def repair_detail(request, pk):
 
 def _repair_page(request, obj, refused=None, status=200):
     """The repair's page; `refused` is a refused reconfirmation form, shown again with what was typed."""
-    contracts = visible(request.user, Contract).filter(contractor=obj.contractor)
+    contracts = visible(request.user, Contract).filter(contractor=obj.contractor).select_related("contractor")
     reconfirm = None
     if obj.state == "preparing" and can(request.user, "vendors.record"):
         reconfirm = refused or forms.ReconfirmForm(initial={"contract": obj.contract_id}, contracts=contracts)
@@ -372,7 +372,7 @@ def _repair_page(request, obj, refused=None, status=200):
 def repair_reconfirm(request, pk):
     obj = _get(selectors.repair_get, request, pk)
     form = forms.ReconfirmForm(request.POST, contracts=visible(request.user, Contract).filter(
-        contractor=obj.contractor))
+        contractor=obj.contractor).select_related("contractor"))
     if form.is_valid():
         try:
             services.reconfirm_clause(obj, actor=request.user, **form.cleaned_data)

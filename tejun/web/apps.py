@@ -17,4 +17,5 @@ class WebConfig(AppConfig):
         register(MediumException, title=_("記録媒体の例外措置（C-1）"))
         from tejun.media.models import DisposalRequest
 
-        register(DisposalRequest, title=_("記録媒体の廃棄（P-02）"), select_related=("requester", "medium"))
+        register(DisposalRequest, title=_("記録媒体の廃棄（P-02）"),
+                 select_related=("requester", "medium", "highest_level"))  # needs_approval reads the level

@@ -63,6 +63,8 @@ class TransitionLog(models.Model):
     @property
     def action_label(self) -> str:
         """The step's name in the reader's language (`label` keeps the words used when it happened)."""
-        model = self.content_type.model_class()  # ContentType's cache: no query after the first
+        # get_for_id reads ContentType's cache (no query after the first); self.content_type would be one query
+        # per row of a history.
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         transition = getattr(model, "workflow", None) and model.workflow.get(self.transition)
         return str(transition.label) if transition else self.label
