@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _("Tejun (手順) 情報セキュリティ運用システムの API"),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The map of every operation is for the body's own people and scripts, not for anyone on the network.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Served by the app itself: the docs page works on a closed network.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -27,13 +27,17 @@ EXAMPLES = int(os.environ.get("TEJUN_FUZZ_EXAMPLES", "4"))
 
 
 @pytest.fixture
-def api_schema(db):
+def api_schema(db, staff):
+    from rest_framework.authtoken.models import Token
+
+    token, _created = Token.objects.get_or_create(user=staff)  # the schema is served to logged-in people only
     # As Django's test client does: a request's start and end must not close the test's connection
     # (PostgreSQL would lose the test transaction; SQLite's in-memory database never closes).
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(),
+                                             headers={"Authorization": f"Token {token.key}"})
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

@@ -53,11 +53,14 @@ def test_schema_is_served_as_json_and_yaml(staff):
     assert yaml.safe_load(r.content)["openapi"].startswith("3.")
 
 
-def test_schema_describes_the_api_to_anyone(db):
-    # The schema is documentation, not data: it is served without logging in (drf-spectacular's default).
-    r = APIClient().get("/api/v1/schema/", {"format": "json"})
-    assert r.status_code == 200
-    assert "/api/v1/carry-outs/" in r.json()["paths"]
+def test_schema_and_docs_are_for_logged_in_people_only(staff, client):
+    # Structure only, no data, but the map of every operation is not for anyone on the network.
+    for path in ("/api/v1/schema/", "/api/v1/docs/"):
+        r = APIClient().get(path, {"format": "json"} if "schema" in path else {})
+        assert r.status_code == 401, (path, r.status_code)
+    assert "/api/v1/carry-outs/" in token_client(staff).get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    client.force_login(staff)  # the docs page with the browser's session
+    assert client.get("/api/v1/docs/").status_code == 200
 
 
 URL_ATTRIBUTES = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
