@@ -49,9 +49,10 @@ check-install:
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --scale full
 
-# The same harness on small data, in CI, so it never rots.
+# The same harness on small data, and a short load run (10 users, 15 s), in CI, so neither rots.
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run.py --scale quick
+	$(BIN)/python bench/load.py --users 10 --seconds 15 --scale quick
 
 # 50 simulated users for 60 s on loopback; every transition that succeeded is counted in the database and the audit chain.
 load: $(STAMP)
