@@ -17,7 +17,7 @@ def fill_everyday(g: Gen) -> None:
     """Logins and edits of assets until the body holds `scale.audit_events` events."""
     rng = g.rng
     people = [u for u in g.users.values() if not u.login_id.endswith("-vendor")]
-    assets = getattr(g, "assets", [])
+    assets = g.assets
     missing = g.scale.audit_events - len(g.events)
     for _ in range(max(0, missing)):
         at = g.moment(0, SPAN_DAYS - 1)

@@ -64,6 +64,8 @@ class Gen:
     events: list = field(default_factory=list)  # (at, actor, action, object_type, object_id, repr, after)
     ids: dict = field(default_factory=dict)     # ids the benchmark needs
     counts: dict = field(default_factory=dict)
+    assets: list = field(default_factory=list)  # kept for the audit events that refer to them
+    media: list = field(default_factory=list)
 
     def moment(self, lo_days: float = 0.0, hi_days: float = SPAN_DAYS) -> datetime:
         """A moment `lo_days`..`hi_days` before BASE, to the second."""

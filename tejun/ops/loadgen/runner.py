@@ -5,6 +5,7 @@ import time
 
 from django.db import connection, transaction
 
+from tejun.audit.models import AuditChain
 from tejun.orgs.models import Body
 
 from . import assets, audit, extras, incidents, media, people, vendors
@@ -31,6 +32,8 @@ def generate_body(name: str, scale, seed: str, prefix: str, pw_hash: str, *, bac
             t = time.monotonic()
             step()
             log(f"{name}: {label} done in {time.monotonic() - t:.1f}s")
+        # The services of the last steps appended to the chain too.
+        g.counts["audit_events"] = AuditChain.objects.get(key=body.pk).seq
     log(f"{name}: body {body.pk} in {time.monotonic() - started:.1f}s")
     return g
 
