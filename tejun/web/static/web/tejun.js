@@ -5,3 +5,13 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// On a phone the menu is one row that scrolls sideways: show the current area, not always the first links.
+document.addEventListener("DOMContentLoaded", function () {
+  var current = document.querySelector(".main-nav [aria-current]");
+  var row = current && current.closest("ul");
+  if (row && row.scrollWidth > row.clientWidth) {
+    var offset = current.getBoundingClientRect().left - row.getBoundingClientRect().left;
+    row.scrollLeft += offset - (row.clientWidth - current.offsetWidth) / 2;
+  }
+});
