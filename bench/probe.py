@@ -4,6 +4,7 @@ keeps the scenarios right whatever the loadgen's distribution (a 1,000-row filte
 
 import json
 import math
+import os
 
 from django.db.models import Count
 
@@ -15,7 +16,7 @@ from tejun.orgs.models import User
 from tejun.vendors.models import DataProvision
 
 LIST_PAGE_SIZE = 50  # tejun.assets.views.PAGE_SIZE
-PDF_ROWS = 1000
+PDF_ROWS = int(os.environ.get("BENCH_PDF_ROWS", "1000"))  # quick: fewer (a 1,000-row PDF takes ~20 s in CI)
 
 admin = User.objects.get(login_id="bench-admin")
 body = admin.body

@@ -25,9 +25,13 @@ from report import Row, exit_code, git_info, machine_info, table, write_json
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def probe(prepared) -> dict:
+def probe(prepared, pdf_rows: int) -> dict:
     source = (Path(__file__).resolve().parent / "probe.py").read_text()
-    result = prepared.run("shell", "-c", source)
+    prepared.env["BENCH_PDF_ROWS"] = str(pdf_rows)
+    try:
+        result = prepared.run("shell", "-c", source)
+    finally:
+        del prepared.env["BENCH_PDF_ROWS"]
     for line in result.stdout.splitlines():
         if line.startswith("PROBE "):
             return json.loads(line[len("PROBE "):])
@@ -63,7 +67,7 @@ def bench_engine(engine: str, scale: str, seed: int, log) -> tuple[list[Row], di
         with instance.prepared_database(engine, scale, seed=seed) as prepared:
             meta["prepare_seconds"] = round(time.monotonic() - started, 1)
             meta["loadgen"] = prepared.info
-            meta["probe"] = probe(prepared)
+            meta["probe"] = probe(prepared, scenarios.SCALES[scale].pdf_rows)
             meta["db_version"] = db_version(prepared)
             log(f"{engine}: prepared in {meta['prepare_seconds']} s; {meta['probe']['assets_in_use']:,} assets in use, "
                 f"{meta['probe']['audit_events']:,} audit events")

@@ -29,12 +29,13 @@ class Scale:
     warmup: int
     exports: int          # timed runs of each export
     throughput_s: float   # seconds per throughput measurement
+    pdf_rows: int         # rows of the register PDF (the target is for 1,000)
     clients: int = 4
 
 
 SCALES = {
-    "quick": Scale(requests=10, warmup=2, exports=1, throughput_s=2),
-    "full": Scale(requests=50, warmup=3, exports=2, throughput_s=5),
+    "quick": Scale(requests=10, warmup=1, exports=1, throughput_s=2, pdf_rows=200),
+    "full": Scale(requests=50, warmup=3, exports=2, throughput_s=5, pdf_rows=1000),
 }
 
 
