@@ -3,6 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+from tejun.lib.wareki import era_short, to_wareki_month
+
 # Distinguishable colours (also in print); the legend and the table below the chart name each kind.
 PALETTE = ["#1f5fa8", "#c0392b", "#e08e0b", "#2e8b57", "#7d3c98", "#5d6d7e", "#117a8b", "#a04000"]
 WIDTH, HEIGHT = 640, 240
@@ -73,11 +77,11 @@ def build(months: list[date], counts: dict[tuple[date, str], int], kinds: list[t
             h = plot_h * n / top
             y -= h
             chart.bars.append(Bar(round(x, 1), round(y, 1), round(bar_w, 1), round(h, 1), colors[kind],
-                                  f"{month.year}年{month.month}月 {label}: {n}"))
-        text = f"{month.month}月"
+                                  f"{to_wareki_month(month)} {label}: {n}"))
+        text = _("%(month)s月") % {"month": month.month}
         chart.x_labels.append({"x": round(LEFT + slot * i + slot / 2, 1), "y": chart.baseline + 16, "text": text,
-                               "year": f"{month.year}" if month.month == 1 or i == 0 else ""})
-        chart.rows.append({"month": month, "counts": [counts.get((month, k), 0) for k, _l in used],
+                               "year": era_short(month) if month.month == 1 or i == 0 else ""})
+        chart.rows.append({"month": month, "label": to_wareki_month(month), "counts": [counts.get((month, k), 0) for k, _l in used],
                            "total": totals[i]})
     chart.legend = [{"color": colors[k], "label": label} for k, label in used]
     return chart

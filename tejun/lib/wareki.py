@@ -73,6 +73,12 @@ def to_wareki(d: date | datetime, *, with_weekday: bool = False) -> str:
     return text
 
 
+def to_wareki_month(d: date | datetime) -> str:
+    """E.g. "令和8年11月" (a month in a chart or a table of months)."""
+    name, year = era_year(d)
+    return f"{name}{_year_text(year)}年{_as_date(d).month}月"
+
+
 def to_wareki_datetime(dt: datetime) -> str:
     """E.g. "令和7年4月1日 14:05". Aware datetimes are shown in Tokyo time; naive ones are assumed to be already."""
     if not isinstance(dt, datetime):

@@ -76,6 +76,9 @@ def test_chart_scale_and_months():
     c = chart.build(months, {(months[-1], "a"): 7}, [("a", "A"), ("b", "B")])
     assert c.legend == [{"color": chart.PALETTE[0], "label": "A"}] and c.y_ticks[-1]["text"] >= 7
     assert all(b.height >= 0 and b.y >= chart.TOP - 0.1 for b in c.bars)
+    # Months in the Japanese era, in the table, the bar titles and the year mark on the axis.
+    assert c.rows[-1]["label"].startswith("令和") and c.rows[-1]["label"].endswith("2月")
+    assert c.bars[0].title.startswith(c.rows[-1]["label"]) and c.x_labels[0]["year"].startswith("R")
 
 
 def test_query_count_is_constant_in_data_size(promoter, officer, staff, login, django_assert_max_num_queries):

@@ -15,6 +15,7 @@ from tejun.lib.wareki import (
     parse_wareki,
     to_wareki,
     to_wareki_datetime,
+    to_wareki_month,
 )
 
 
@@ -213,3 +214,9 @@ def test_filter_wareki_datetime():
 def test_filter_fiscal_year_label():
     assert render("{{ d|fiscal_year_label }}", d=date(2026, 3, 31)) == "令和7年度"
     assert render("{{ d|fiscal_year_label }}", d=date(2019, 4, 1)) == "令和元年度"
+
+
+def test_month_in_the_era():
+    assert to_wareki_month(date(2026, 11, 1)) == "令和8年11月"
+    assert to_wareki_month(date(2019, 5, 31)) == "令和元年5月"
+    assert to_wareki_month(date(2019, 4, 30)) == "平成31年4月"
