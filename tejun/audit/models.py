@@ -48,7 +48,11 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("監査イベント")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["chain_key", "seq"], name="audit_event_unique_seq")]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The event list: one body's events, newest first (1,000,000 events of many bodies).
+            models.Index(fields=["body", "created_at"], name="audit_body_created_idx"),
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_repr}"

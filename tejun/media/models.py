@@ -48,7 +48,11 @@ class CarryOutRequest(WorkflowModel):
             models.CheckConstraint(condition=models.Q(due_date__gte=models.F("out_date")),
                                    name="carry_out_due_after_out"),
         ]
-        indexes = [models.Index(fields=["body", "state", "due_date"], name="carry_out_state_due_idx")]
+        indexes = [
+            models.Index(fields=["body", "state", "due_date"], name="carry_out_state_due_idx"),
+            # The carry-out list: one body's requests, newest first (50,000 and more).
+            models.Index(fields=["body", "created_at"], name="carry_out_created_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.data_description}"

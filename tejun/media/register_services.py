@@ -438,13 +438,14 @@ def exception_covering(medium: Medium, day: date | None = None) -> MediumExcepti
             .order_by("-valid_to").first())
 
 
-def medium_usable(medium: Medium, day: date | None = None) -> tuple[bool, str]:
+def medium_usable(medium: Medium, day: date | None = None, *, reread: bool = True) -> tuple[bool, str]:
     """May the medium be used (carried out) on `day`? (False, the reason in Japanese) when not.
 
-    The status and the exception are read afresh: a copy held by the caller may predate a revocation.
+    The status and the exception are read afresh: a copy held by the caller may predate a revocation
+    (reread=False only for a page showing a copy it has just read, in the same request).
     """
     day = day or timezone.localdate()
-    if medium.pk:
+    if medium.pk and reread:
         medium = Medium.objects.select_related("exception").get(pk=medium.pk)
     reasons = {
         Medium.Status.DISPOSED: _("廃棄済の記録媒体です。"),

@@ -185,7 +185,7 @@ def medium_detail(request, pk):
     from tejun.assets.schemes import active_scheme
 
     today = timezone.localdate()
-    usable, reason = services.medium_usable(medium, today)
+    usable, reason = services.medium_usable(medium, today, reread=False)  # `medium` was read just above
     covering = services.exception_covering(medium, today)
     needed = services.required_exception_kind(medium.kind, medium.owner)
     can_register = can(user, "media.register")
