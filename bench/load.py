@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import instance  # noqa: E402
 import load_check  # noqa: E402
-from load_users import PASSWORD, Clock, SimUser, Tally  # noqa: E402
+from load_users import LOGIN_TIMEOUT, PASSWORD, TIMEOUT, Clock, SimUser, Tally  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
@@ -119,7 +119,7 @@ def run_users(base_url: str, users: int, seconds: float, seed: int, info: dict) 
         t.start()
         time.sleep(0.04)  # not one burst of fifty password checks
     for t in threads:
-        t.join(timeout=300 + seconds + 90)
+        t.join(timeout=2 * LOGIN_TIMEOUT + 60 + seconds + 2 * TIMEOUT)
     ended = time.monotonic()
     merged = Tally()
     for t in threads:

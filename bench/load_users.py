@@ -22,6 +22,10 @@ from load_check import Success
 PASSWORD = "bench-password-2026"  # noqa: S105 - loadgen's password for its bench users (a loadgen DB is never production)
 TOKYO = ZoneInfo("Asia/Tokyo")  # the app's TIME_ZONE: "today" for out_date is Japan's today
 TIMEOUT = 60
+# Every login checks a PBKDF2 hash (Django's 1,000,000 iterations, about 0.5 s of CPU): fifty at once queue on
+# two sync workers for tens of seconds on a busy machine. They happen before the measured period and are shown
+# on their own row; a login only fails the run when it gets no answer at all within this.
+LOGIN_TIMEOUT = 300
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -76,11 +80,11 @@ class SimUser(threading.Thread):
 
     # ------------------------------------------------------------------ HTTP with recording
 
-    def call(self, kind: str, method: str, path: str, expect=(200,), conflict=(), **kw):
+    def call(self, kind: str, method: str, path: str, expect=(200,), conflict=(), timeout=TIMEOUT, **kw):
         """One request, recorded. Returns the response, or None when there was no answer."""
         started = time.perf_counter()
         try:
-            r = self.http.request(method, self.base + path, timeout=TIMEOUT, allow_redirects=False, **kw)
+            r = self.http.request(method, self.base + path, timeout=timeout, allow_redirects=False, **kw)
         except requests.RequestException as e:
             ms = (time.perf_counter() - started) * 1000
             self.tally.samples.append(Sample(kind, 0, ms, "error"))
@@ -104,11 +108,11 @@ class SimUser(threading.Thread):
         return self.call(kind, "POST", path, json=data, conflict=conflict,
                          headers={"X-CSRFToken": self.csrf(), "Referer": self.base + "/"})
 
-    def form_post(self, kind: str, path: str, form_html: str, data: dict):
+    def form_post(self, kind: str, path: str, form_html: str, data: dict, timeout=TIMEOUT):
         m = CSRF_FIELD.search(form_html)
         token = m.group(1) if m else self.csrf()
         return self.call(kind, "POST", path, expect=(302,), data={"csrfmiddlewaretoken": token, **data},
-                         headers={"Referer": self.base + path})
+                         headers={"Referer": self.base + path}, timeout=timeout)
 
     # ------------------------------------------------------------------ the session
 
@@ -119,9 +123,9 @@ class SimUser(threading.Thread):
             logged_in = False
             self.tally.errors.append(f"{self.login_id}: load script failed: {type(e).__name__}: {e}")
         try:
-            self.clock.barrier.wait(timeout=300)
+            self.clock.barrier.wait(timeout=2 * LOGIN_TIMEOUT + 60)
         except threading.BrokenBarrierError:
-            self.tally.errors.append(f"{self.login_id}: the logins did not all finish within 300 s")
+            self.tally.errors.append(f"{self.login_id}: the logins did not all finish in time")
             return
         if not logged_in:
             return
@@ -135,10 +139,11 @@ class SimUser(threading.Thread):
             self.tally.errors.append(f"{self.login_id}: load script failed: {type(e).__name__}: {e}")
 
     def login(self) -> bool:
-        r = self.call("page login", "GET", "/login/")
+        r = self.call("page login", "GET", "/login/", timeout=LOGIN_TIMEOUT)
         if r is None or r.status_code != 200:
             return False
-        r = self.form_post("login", "/login/", r.text, {"username": self.login_id, "password": self.password})
+        r = self.form_post("login", "/login/", r.text, {"username": self.login_id, "password": self.password},
+                           timeout=LOGIN_TIMEOUT)
         if r is None or r.status_code != 302 or "/login/" in r.headers.get("Location", ""):
             if r is not None and r.status_code == 200:
                 self.tally.errors.append(f"{self.login_id}: login refused (form shown again)")
