@@ -130,3 +130,9 @@ def test_services_continue_the_generated_numbers(monkeypatch):
                                  due_date=day + timedelta(days=2))
     assert carry_out.number == f"CO-2025-{int(last.rsplit('-', 1)[1]) + 1:04d}"
     assert verify().ok
+
+
+def test_refuses_an_unknown_scale():
+    with pytest.raises(CommandError, match="quick か full"):
+        call_command("loadgen", "--scale", "huge", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Body.objects.exists()
