@@ -35,19 +35,24 @@ def _tweakable(model, names) -> models.Field | None:
     return None
 
 
-def _copy(clone, n: int, offsets: dict):
+def _copy(clone, n: int, offsets: dict, remap: dict, copies: dict):
     """`clone` (a freshly fetched row) made into the n-th copy of itself."""
+    original = clone.pk
     clone.pk = None
-    for f in offsets:
+    for f, span in offsets.items():
         value = getattr(clone, f.attname)
         if value is None:
             continue
         if isinstance(f, models.IntegerField):
-            setattr(clone, f.attname, value + offsets[f] * n)
+            setattr(clone, f.attname, value + span * n)
         else:
             suffix = f"-p{n}"
             setattr(clone, f.attname, (value[: f.max_length - len(suffix)] if f.max_length else value) + suffix)
-    return clone
+    for f in remap:  # point at the n-th copy of the row it named (another person, medium, item, ...)
+        target = copies.get(f.related_model._meta.label, {}).get(getattr(clone, f.attname))
+        if target and len(target) >= n:
+            setattr(clone, f.attname, target[n - 1])
+    return original, clone
 
 
 def _labels():
@@ -56,39 +61,57 @@ def _labels():
             yield model._meta.label, model
 
 
+def _save(model, pairs, copies: dict) -> int:
+    """Insert the copies (all at once, or one by one when some collide); remember which row each copies."""
+    mine = copies.setdefault(model._meta.label, {})
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create([c for _o, c in pairs])
+        saved = pairs
+    except IntegrityError:
+        saved = []
+        for original, c in pairs:  # one by one: keep the rows that can be copied
+            c.pk = None
+            try:
+                with transaction.atomic():
+                    model.objects.bulk_create([c])
+                saved.append((original, c))
+            except IntegrityError:
+                pass
+    for original, c in saved:
+        if c.pk is not None:
+            mine.setdefault(original, []).append(c.pk)
+    return len(saved)
+
+
 def grow(times: int) -> dict:
-    """Copy every row of the app's tables `times` times; returns {label: rows added}."""
-    added = {}
+    """Copy every row of the app's tables `times` times; returns {label: rows added}.
+
+    A unique set with a text or number column gets a suffix or an offset there; one made only of links (a
+    stock-take's medium, a campaign's person) has its last link pointed at the n-th copy of what it named,
+    so the parent gets new children (the tables are copied in the app's order, targets first)."""
+    added, copies = {}, {}
     for label, model in _labels():
         if label in FIXED:
             continue
-        rows = list(model.objects.order_by("pk"))
-        if not rows:
+        pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        if not pks:
             continue
-        offsets = {}
+        offsets, remap = {}, set()
         for names in _unique_sets(model):
             f = _tweakable(model, names)
-            if f is None:
-                continue  # cannot be made unique: the copies that collide are left out below
-            if isinstance(f, models.IntegerField):
-                top = model.objects.aggregate(m=models.Max(f.name))["m"] or 0
-                offsets[f] = top + 1
-            else:
+            if f is not None and isinstance(f, models.IntegerField):
+                agg = model.objects.aggregate(lo=models.Min(f.name), hi=models.Max(f.name))
+                offsets[f] = (agg["hi"] or 0) - (agg["lo"] or 0) + 1
+            elif f is not None:
                 offsets[f] = None
+            else:
+                links = [model._meta.get_field(n) for n in names if model._meta.get_field(n).is_relation]
+                if links:
+                    remap.add(links[-1])
         count = 0
         for n in range(1, times + 1):
-            clones = [_copy(r, n, offsets) for r in model.objects.filter(pk__in=[r.pk for r in rows])]
-            try:
-                with transaction.atomic():
-                    model.objects.bulk_create(clones)
-                count += len(clones)
-            except IntegrityError:
-                for c in clones:  # one by one: keep the rows that can be copied
-                    try:
-                        with transaction.atomic():
-                            model.objects.bulk_create([c])
-                        count += 1
-                    except IntegrityError:
-                        pass
+            pairs = [_copy(r, n, offsets, remap, copies) for r in model.objects.filter(pk__in=pks).order_by("pk")]
+            count += _save(model, pairs, copies)
         added[label] = count
     return added
