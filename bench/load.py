@@ -146,8 +146,10 @@ def run_engine(engine: str, args) -> dict:
         with instance.gunicorn(prepared, workers=args.workers) as server:
             baseline = shell(prepared, load_check.baseline_spec())
             print(f"load: {engine}: {args.users} users for {args.seconds:g} s on {server.base_url} …", flush=True)
+            load_before = os.getloadavg()  # other work on the machine shows in the latencies: kept with them
             tally, login_s, elapsed = run_users(server.base_url, args.users, args.seconds, args.seed, prepared.info)
             rss = server.rss_mb()
+            load_after = os.getloadavg()
             log_tail = server.log_tail(6000) if tally.errors else ""
         facts = shell(prepared, load_check.facts_spec(tally.successes, baseline))
         problems, per_kind = load_check.check(tally.successes, facts)
@@ -166,6 +168,7 @@ def run_engine(engine: str, args) -> dict:
         "error_samples": tally.errors[:50],
         "audit_verify": {"ok": verify.returncode == 0, "output": (verify.stdout + verify.stderr).strip()[-2000:]},
         "worker_rss_mb": rss,
+        "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in load_after],
         "server_log_tail": log_tail,
         "loadgen": prepared.info,
     }
@@ -196,7 +199,8 @@ def print_result(r: dict) -> None:
     print(f"conflicts (409, expected: another user decided first): {r['conflicts_expected']} on "
           f"{r['conflicted_objects']} requests; left nothing behind on {r['conflicted_objects_clean']} of them")
     print(f"audit verify: {'OK' if r['audit_verify']['ok'] else 'FAILED'} — {r['audit_verify']['output'][-300:]}")
-    print(f"worker RSS after the run (MB): {r['worker_rss_mb']}")
+    print(f"worker RSS after the run (MB): {r['worker_rss_mb']}; load average before/after "
+          f"{r['loadavg_before'][0]}/{r['loadavg_after'][0]} on {os.cpu_count()} CPUs")
     for line in r["problems"][:30]:
         print(f"MISMATCH: {line}")
     for line in r["error_samples"][:20]:
