@@ -16,6 +16,7 @@ Downloads are asked like any page: the xlsx export and the PDFs are counted (a s
 inside the count); WeasyPrint's layout is stubbed, as in the matrix test (it runs no SQL).
 """
 
+import json
 import os
 import re
 import time
@@ -120,6 +121,12 @@ def test_every_page_runs_a_constant_and_small_number_of_queries(db, _perf_settin
           f"{measured - built:.0f}s, growing {grown_at - measured:.0f}s, larger {time.monotonic() - grown_at:.0f}s")
     print("rows added:", {label: n for label, n in added.items() if n})
     print("tables that did not grow:", sorted(label for label, n in added.items() if not n))
+
+    if os.environ.get("PERF_DUMP"):  # PERF_DUMP=/some/file.json: every request's status and counts
+        with open(os.environ["PERF_DUMP"], "w") as f:
+            json.dump([{"persona": p, "route": k, "url": u, "status": larger[(p, k, u)][0],
+                        "small": len(small[(p, k, u)][1]), "larger": len(larger[(p, k, u)][1])}
+                       for p, k, u in sorted(larger)], f, ensure_ascii=False, indent=1)
 
     grown = {label for label, n in added.items() if n}
     for label in ("assets.Asset", "media.Medium", "media.CarryOutRequest", "incidents.Incident",
