@@ -4,8 +4,9 @@
         .venv/bin/python manage.py shell -c "$(cat bench/queries.py)"
 
 For each path, as bench-admin through Django's test client (no HTTP, no gunicorn): the time, the number of
-SQL queries, the time spent in SQL, and the slowest queries with their SQL (EXPLAIN them by hand). Not part
-of the timed run: capturing queries slows every query a little."""
+SQL queries, the time spent in SQL, and the slowest queries with their SQL and, for those over 20 ms, the
+database's plan (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL). BENCH_SQL_CHARS (default 600) cuts
+the SQL shown. Not part of the timed run: capturing queries slows every query a little."""
 
 import os
 import time
@@ -28,4 +29,15 @@ for path in os.environ.get("BENCH_PATHS", "/tasks/ /dashboard/ /assets/").split(
     sql_ms = sum(float(q["time"]) for q in timed) * 1000
     print(f"{path}  HTTP {response.status_code}  {total:.0f} ms  {len(timed)} queries  SQL {sql_ms:.0f} ms")
     for query in timed[:3]:
-        print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:600]}")
+        ms = float(query["time"]) * 1000
+        print(f"    {ms:7.1f} ms  {query['sql'][:int(os.environ.get('BENCH_SQL_CHARS', '600'))]}")
+        if ms > 20 and query["sql"].lstrip().upper().startswith("SELECT"):
+            explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(explain + query["sql"])
+                    plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+            except Exception as exc:  # the logged SQL is quoted for reading, not always runnable
+                plan = [f"(no plan: {exc})"]
+            for line in plan[:12]:
+                print(f"              plan: {line}")
