@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from tejun.access.policy import can
 from tejun.api.base import BodyMember, StrictFields
 from tejun.lib.errors import Forbidden
+from tejun.lib.pagination import IdPageNumberPagination
 from tejun.orgs.models import Post
 
 from . import schemes, selectors, services
@@ -124,6 +125,7 @@ class AssetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
 
     permission_classes = [AssetReader]
     serializer_class = AssetSerializer
+    pagination_class = IdPageNumberPagination  # long lists: the page's ids first
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tejun.access.policy import can
 from tejun.audit.history import readable_history
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
+from tejun.lib.pagination import IdPaginator
 from tejun.orgs.models import Post
 from tejun.web.views import apply_errors
 
@@ -78,7 +78,7 @@ def asset_list(request):
     flt = selectors.AssetFilter.from_params(request.GET)
     scheme = schemes.active_scheme_with_levels(user.body)
     cutoff = selectors.confirmation_cutoff(user.body_id)
-    page = Paginator(selectors.asset_list(user, flt, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdPaginator(selectors.asset_list(user, flt, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"asset": a, "due": selectors.is_due(a, cutoff)} for a in page.object_list]
     query = urlencode(flt.as_query())
     return render(request, "assets/asset_list.html", {

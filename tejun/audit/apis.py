@@ -5,6 +5,7 @@ from rest_framework import serializers, viewsets
 from tejun.access.policy import can
 from tejun.api.base import BodyMember
 from tejun.lib.errors import Forbidden
+from tejun.lib.pagination import IdPageNumberPagination
 
 from .models import AuditEvent
 from .selectors import audit_events
@@ -35,6 +36,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [BodyMember]
     serializer_class = AuditEventSerializer
+    pagination_class = IdPageNumberPagination  # long lists: the page's ids first
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

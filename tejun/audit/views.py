@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tejun.access.policy import can
+from tejun.lib.pagination import IdPaginator
 from tejun.orgs.selectors import people_of_body
 
 from .forms import AuditFilterForm
@@ -27,7 +27,7 @@ def event_list(request):
     if form.is_bound and not form.is_valid():
         # A filter that could not be read must not silently widen to every event.
         qs = qs.none()
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = IdPaginator(qs, 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(request, "audit/event_list.html", {"form": form, "page_obj": page,
                                                      "query": f"{query}&" if query else ""})

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tejun.access.policy import can
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
+from tejun.lib.pagination import IdPaginator
 from tejun.lib.uploads import attachment_response
 from tejun.web.views import apply_errors
 from tejun.workflow.engine import available_transitions, history, next_actors, perform
@@ -75,7 +75,7 @@ def incident_list(request):
     q = request.GET.get("q", "").replace("\x00", "").strip()
     open_only = request.GET.get("open") == "1"
     qs = selectors.incident_list(request.user, state=state, kind=kind, q=q, open_only=open_only)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = IdPaginator(qs, 50).get_page(request.GET.get("page"))
     query = "".join(f"{k}={v}&" for k, v in (("state", state), ("kind", kind), ("q", q),
                                               ("open", "1" if open_only else "")) if v)
     return render(request, "incidents/list.html", {

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from tejun.access.policy import can
 from tejun.api.base import BodyMember, StrictFields
 from tejun.lib.errors import Forbidden, NotFound, WrongState
+from tejun.lib.pagination import IdPageNumberPagination
 from tejun.workflow.engine import available_transitions, perform
 
 from . import selectors, services
@@ -70,6 +71,7 @@ class CarryOutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [BodyMember]
     serializer_class = CarryOutSerializer
+    pagination_class = IdPageNumberPagination  # long lists: the page's ids first
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

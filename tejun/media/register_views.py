@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from tejun.access.policy import can
 from tejun.audit.history import readable_history
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
+from tejun.lib.pagination import IdPaginator
 from tejun.orgs.models import User
 from tejun.web.views import apply_errors
 from tejun.workflow.engine import available_transitions, history
@@ -138,7 +139,7 @@ def medium_list(request):
         return denied
     user = request.user
     flt = selectors.MediumFilter.from_params(request.GET)
-    page = Paginator(selectors.medium_list(user, flt), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdPaginator(selectors.medium_list(user, flt), PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode(flt.as_query())
     today = timezone.localdate()
     # The linked exception is read with the row: no query per medium.

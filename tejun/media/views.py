@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tejun.access.policy import can
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
+from tejun.lib.pagination import IdPaginator
 from tejun.lib.pdf import pdf_response
 from tejun.web.views import apply_errors
 from tejun.workflow.engine import available_transitions, history
@@ -31,7 +31,7 @@ def carry_out_list(request):
     state = request.GET.get("state", "").replace("\x00", "")
     q = request.GET.get("q", "").replace("\x00", "").strip()
     qs = selectors.carry_out_list(request.user, state=state, q=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = IdPaginator(qs, 50).get_page(request.GET.get("page"))
     query = "".join(f"{k}={v}&" for k, v in (("state", state), ("q", q)) if v)
     start, end = documents.parse_period({})
     return render(request, "media/carry_out_list.html", {
