@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,13 +133,20 @@ def validate_asset(body, fields: dict, *, instance: Asset | None = None, scheme=
 
 
 def next_number(body, taken: set[str] | None = None) -> str:
-    """IA-00001, IA-00002, ...: one past the highest IA- number of the body."""
-    numbers = Asset.objects.filter(body=body, number__startswith=NUMBER_PREFIX).values_list("number", flat=True)
-    highest = 0
-    for n in list(numbers) + list(taken or ()):
+    """IA-00001, IA-00002, ...: one past the highest IA- number of the body (or of `taken`).
+
+    Reads the numbers longest first, then from the top, and stops at the first plain one (no leading zero):
+    nothing after it can be higher. A large register is not read whole for each new asset."""
+    highest = max((int(n[len(NUMBER_PREFIX):]) for n in taken or ()
+                   if n.startswith(NUMBER_PREFIX) and n[len(NUMBER_PREFIX):].isdecimal()), default=0)
+    numbers = (Asset.objects.filter(body=body, number__startswith=NUMBER_PREFIX)
+               .order_by(Length("number").desc(), "-number").values_list("number", flat=True))
+    for n in numbers.iterator(chunk_size=200):
         tail = n[len(NUMBER_PREFIX):]
-        if n.startswith(NUMBER_PREFIX) and tail.isdecimal():
+        if tail.isdecimal():
             highest = max(highest, int(tail))
+            if not tail.startswith("0"):
+                break
     return f"{NUMBER_PREFIX}{highest + 1:05d}"
 
 
