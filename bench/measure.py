@@ -95,14 +95,24 @@ def get(session: requests.Session, url: str) -> tuple[float, int, int]:
     return (time.perf_counter() - started) * 1000, response.status_code, size
 
 
-def time_requests(session: requests.Session, url: str, n: int, warmup: int = 2) -> Sample:
+MIN_SAMPLES = 5
+
+
+def time_requests(session: requests.Session, url: str, n: int, warmup: int = 2,
+                  budget_s: float | None = None) -> Sample:
+    """n timed GETs after `warmup` untimed ones. With a budget, stops early once it is spent and at least
+    MIN_SAMPLES are in: a page that takes seconds is far over its target after five, and fifty of them
+    would hold the run for many minutes (Sample.summary's n says how many were timed)."""
     sample = Sample()
     for _ in range(warmup):
         try:
             get(session, url)
         except requests.RequestException:
             pass  # counted below, in the timed requests
+    started = time.monotonic()
     for _ in range(n):
+        if budget_s is not None and time.monotonic() - started > budget_s and len(sample.times_ms) >= MIN_SAMPLES:
+            break
         try:
             ms, status, size = get(session, url)
         except requests.RequestException as exc:

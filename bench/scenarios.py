@@ -30,12 +30,13 @@ class Scale:
     exports: int          # timed runs of each export
     throughput_s: float   # seconds per throughput measurement
     pdf_rows: int         # rows of the register PDF (the target is for 1,000)
+    budget_s: float       # per page or API list: stop after this once 5 are timed (see measure.time_requests)
     clients: int = 4
 
 
 SCALES = {
-    "quick": Scale(requests=10, warmup=1, exports=1, throughput_s=2, pdf_rows=200),
-    "full": Scale(requests=50, warmup=3, exports=2, throughput_s=5, pdf_rows=1000),
+    "quick": Scale(requests=10, warmup=1, exports=1, throughput_s=2, pdf_rows=200, budget_s=20),
+    "full": Scale(requests=50, warmup=3, exports=2, throughput_s=5, pdf_rows=1000, budget_s=30),
 }
 
 
@@ -82,10 +83,11 @@ def _timed_row(name: str, kind: str, sample: Sample, limit: float | None = PAGE_
 
 def pages(ctx: Context) -> list[Row]:
     anonymous = new_session()
-    rows = [_timed_row("login page", "page", time_requests(anonymous, ctx.base_url + "/login/",
-                                                           ctx.scale.requests, ctx.scale.warmup))]
+    rows = [_timed_row("login page", "page", time_requests(anonymous, ctx.base_url + "/login/", ctx.scale.requests,
+                                                           ctx.scale.warmup, ctx.scale.budget_s))]
     for name, path in page_paths(ctx.probe):
-        sample = time_requests(ctx.session, ctx.base_url + path, ctx.scale.requests, ctx.scale.warmup)
+        sample = time_requests(ctx.session, ctx.base_url + path, ctx.scale.requests, ctx.scale.warmup,
+                               ctx.scale.budget_s)
         rows.append(_timed_row(name, "page", sample))
     return rows
 
@@ -102,7 +104,8 @@ def api_lists(ctx: Context) -> list[Row]:
         return [Row(name="API schema", kind="api", errors=[f"HTTP {response.status_code}"])]
     rows = []
     for path in api_list_paths(response.json()):
-        sample = time_requests(ctx.session, ctx.base_url + path, ctx.scale.requests, ctx.scale.warmup)
+        sample = time_requests(ctx.session, ctx.base_url + path, ctx.scale.requests, ctx.scale.warmup,
+                               ctx.scale.budget_s)
         rows.append(_timed_row(f"API {path.removeprefix('/api/v1')}", "api", sample))
     return rows
 

@@ -183,3 +183,10 @@ def test_main_writes_json_with_machine_and_commit(monkeypatch, tmp_path):
     assert document["git"]["commit"] == "a" * 40
     assert document["machine"]["cpus"] >= 1
     assert document["rows"][0]["status"] == "ok"
+
+
+def test_a_slow_page_stops_after_its_budget_with_enough_samples(tiny_server):
+    session = measure.new_session()
+    sample = measure.time_requests(session, tiny_server + "/ok", n=1000, warmup=0, budget_s=0)
+    assert len(sample.times_ms) == measure.MIN_SAMPLES
+    assert len(measure.time_requests(session, tiny_server + "/ok", n=7, warmup=0).times_ms) == 7
