@@ -265,3 +265,46 @@ def test_tejun_audit_verify_exits_one_on_broken_chain(chains, monkeypatch, keep_
         tejun_main()
     assert exc.value.code == 1
     assert f"event id {chains[0][0].pk}" in capsys.readouterr().err
+
+
+def _reference_hash(*, chain_key, seq, created_at, actor_id, actor_label, action, object_type, object_id,
+                    object_repr, before, after, ip_address, prev_hash) -> str:
+    """The chain's definition, as first written: sorted, compact JSON of one dict."""
+    import hashlib
+    import json
+    from datetime import UTC
+
+    payload = {"chain": chain_key, "seq": seq, "at": created_at.astimezone(UTC).isoformat(), "actor": actor_id,
+               "actor_label": actor_label, "action": action, "object_type": object_type, "object_id": object_id,
+               "object_repr": object_repr, "before": before, "after": after, "ip": ip_address, "prev": prev_hash}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_fast_hash_is_the_chains_definition():
+    """event_hash writes the JSON key by key (for speed); every existing chain must still verify."""
+    import random
+    import string
+    from datetime import UTC, datetime, timedelta
+
+    rnd = random.Random(3)
+    letters = string.printable + "日本語\u3000\"\\\x01\U0001F600"
+
+    def text():
+        return "".join(rnd.choice(letters) for _ in range(rnd.randint(0, 12)))
+
+    def value(depth=0):
+        makers = [lambda: None, lambda: True, lambda: rnd.randint(-10**12, 10**12), rnd.random, text]
+        if depth < 2:
+            makers += [lambda: {text(): value(depth + 1) for _ in range(rnd.randint(0, 4))},
+                       lambda: [value(depth + 1) for _ in range(3)]]
+        return rnd.choice(makers)()
+
+    for _ in range(3000):
+        fields = dict(chain_key=rnd.randint(0, 10**6), seq=rnd.randint(1, 10**7),
+                      created_at=datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=rnd.random() * 1e8,
+                                                                             microseconds=rnd.choice([0, 123])),
+                      actor_id=rnd.choice([None, rnd.randint(1, 10**6)]), actor_label=text(), action=text(),
+                      object_type=text(), object_id=text(), object_repr=text(), before=rnd.choice([None, value()]),
+                      after=rnd.choice([None, value()]), ip_address=text(), prev_hash=text())
+        assert event_hash(**fields) == _reference_hash(**fields)
