@@ -25,11 +25,18 @@ in_use = assets.count()
 departments = list(assets.order_by().values("department").annotate(n=Count("id")).order_by("-n"))
 biggest = departments[0]["department"] if departments else ""
 
-# A filter of about PDF_ROWS rows for the register PDF: one department, or the fewest departments that reach it.
+# A filter of about PDF_ROWS rows for the register PDF: the combination of 所属, 形態 and 機密性 (filters of
+# the list) whose count is nearest (one department alone has thousands of rows at full scale).
 pdf_filter, pdf_rows = {}, in_use
 if in_use > PDF_ROWS:
-    near = min(departments, key=lambda d: abs(d["n"] - PDF_ROWS))
-    pdf_filter, pdf_rows = {"department": near["department"]}, near["n"]
+    names = {"department": "department", "form": "form", "confidentiality__code": "confidentiality"}
+    candidates = []
+    for group in (["department"], ["department", "form"], ["department", "confidentiality__code"],
+                  ["department", "form", "confidentiality__code"]):
+        candidates += assets.order_by().values(*group).annotate(n=Count("id"))
+    near = min(candidates, key=lambda c: abs(c["n"] - PDF_ROWS))
+    pdf_rows = near.pop("n")
+    pdf_filter = {names[key]: value for key, value in near.items()}
 
 middle = assets.order_by("id")[in_use // 2] if in_use else None
 # A Japanese word of an asset name (the first three characters): a search that matches real rows.
