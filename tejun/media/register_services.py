@@ -438,11 +438,16 @@ def exception_covering(medium: Medium, day: date | None = None) -> MediumExcepti
             .order_by("-valid_to").first())
 
 
-def medium_usable(medium: Medium, day: date | None = None, *, reread: bool = True) -> tuple[bool, str]:
+_UNKNOWN = object()
+
+
+def medium_usable(medium: Medium, day: date | None = None, *, reread: bool = True,
+                  covering=_UNKNOWN) -> tuple[bool, str]:
     """May the medium be used (carried out) on `day`? (False, the reason in Japanese) when not.
 
     The status and the exception are read afresh: a copy held by the caller may predate a revocation
-    (reread=False only for a page showing a copy it has just read, in the same request).
+    (reread=False only for a page showing a copy it has just read, in the same request, which may pass the
+    exception_covering(medium, day) it has read too).
     """
     day = day or timezone.localdate()
     if medium.pk and reread:
@@ -456,7 +461,9 @@ def medium_usable(medium: Medium, day: date | None = None, *, reread: bool = Tru
     if medium.status in reasons:
         return False, reasons[medium.status]
     needed = required_exception_kind(medium.kind, medium.owner)
-    if needed is not None and exception_covering(medium, day) is None:
+    if covering is _UNKNOWN or reread:
+        covering = exception_covering(medium, day) if needed is not None else None
+    if needed is not None and covering is None:
         problem = exception_problem(medium.exception, needed, day)
         return False, _("%(number)s は例外措置が必要な記録媒体です。%(problem)s") % {
             "number": medium.number, "problem": problem or _missing_exception_message(needed)}

@@ -154,8 +154,11 @@ def medium_list(request):
     })
 
 
-def _history_rows(events, *, body) -> list[dict]:
-    """Audit events as rows a clerk can read: what changed, with names instead of ids."""
+def _history_rows(events, *, body, current: Medium | None = None) -> list[dict]:
+    """Audit events as rows a clerk can read: what changed, with names instead of ids.
+
+    The names of the medium's present custodian, cabinet, level and exception come from `current` (read with
+    them); only earlier ones are looked up (an empty lookup runs no query)."""
     from tejun.assets.models import ClassificationLevel
 
     ids = {"custodian": set(), "cabinet": set(), "highest_level": set(), "exception": set()}
@@ -164,12 +167,23 @@ def _history_rows(events, *, body) -> list[dict]:
             for name in ids:
                 if isinstance(data.get(name), int):
                     ids[name].add(data[name])
+    known = {name: {} for name in ids}
+    if current is not None:
+        for name, label in (("custodian", lambda o: o.full_name), ("cabinet", lambda o: o.name),
+                            ("highest_level", lambda o: o.label), ("exception", lambda o: o.number)):
+            related = getattr(current, name)  # selected with the medium (register_selectors.medium_get)
+            if related is not None and related.pk in ids[name] and getattr(related, "body_id", body.pk) == body.pk:
+                known[name][related.pk] = label(related)
+                ids[name].discard(related.pk)
     names = {
-        "custodian": dict(User.objects.filter(pk__in=ids["custodian"], body=body).values_list("pk", "full_name")),
-        "cabinet": dict(Cabinet.objects.filter(pk__in=ids["cabinet"], body=body).values_list("pk", "name")),
-        "highest_level": {lv.pk: lv.label for lv in ClassificationLevel.objects.filter(pk__in=ids["highest_level"])},
-        "exception": dict(MediumException.objects.filter(pk__in=ids["exception"], body=body)
-                          .values_list("pk", "number")),
+        "custodian": {**known["custodian"], **dict(User.objects.filter(pk__in=ids["custodian"], body=body)
+                                                   .values_list("pk", "full_name"))},
+        "cabinet": {**known["cabinet"], **dict(Cabinet.objects.filter(pk__in=ids["cabinet"], body=body)
+                                               .values_list("pk", "name"))},
+        "highest_level": {**known["highest_level"], **{
+            lv.pk: lv.label for lv in ClassificationLevel.objects.filter(pk__in=ids["highest_level"])}},
+        "exception": {**known["exception"], **dict(MediumException.objects.filter(pk__in=ids["exception"], body=body)
+                                                   .values_list("pk", "number"))},
     }
 
     return readable_history(
@@ -186,8 +200,9 @@ def medium_detail(request, pk):
     from tejun.assets.schemes import active_scheme
 
     today = timezone.localdate()
-    usable, reason = services.medium_usable(medium, today, reread=False)  # `medium` was read just above
     covering = services.exception_covering(medium, today)
+    # `medium` and `covering` were read just above: not read again.
+    usable, reason = services.medium_usable(medium, today, reread=False, covering=covering)
     needed = services.required_exception_kind(medium.kind, medium.owner)
     can_register = can(user, "media.register")
     disposals = list(selectors.medium_disposals(user, medium))
@@ -196,7 +211,7 @@ def medium_detail(request, pk):
     return render(request, "media/medium_detail.html", {
         "medium": medium, "usable": usable, "unusable_reason": reason, "covering": covering,
         "needed_label": MediumException.Kind(needed).label if needed else "",
-        "history": _history_rows(list(selectors.medium_history(user, medium)), body=user.body),
+        "history": _history_rows(list(selectors.medium_history(user, medium)), body=user.body, current=medium),
         "carry_outs": list(selectors.medium_carry_outs(user, medium)),
         "disposals": disposals,
         "exceptions": list(selectors.medium_exceptions(user, medium)),

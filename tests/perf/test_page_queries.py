@@ -50,6 +50,20 @@ VARIANTS = {
 }
 
 
+
+def _usb_medium(body) -> list:
+    """A medium that needs an exception (the demo's USB memory): its page asks about the exception too."""
+    from tejun.media.models import Medium
+
+    usb = Medium.objects.filter(body=body, kind="usb").order_by("pk").first()
+    assert usb is not None, "the matrix world has no USB memory"
+    return [reverse("media:medium-detail", kwargs={"pk": usb.pk})]
+
+
+# Other objects of a route than the matrix's first one, where the page asks more.
+OTHER_OBJECTS = {"media:medium-detail": _usb_medium}
+
+
 @pytest.fixture
 def _perf_settings(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "uploads"
@@ -72,6 +86,7 @@ def _urls(body) -> list:
         url = entry.path or (reverse(name, kwargs=kwargs) if name else "/" + route)
         out.append((key, url))
         out.extend((key, url + v) for v in VARIANTS.get(key, ()))
+        out.extend((key, other) for other in OTHER_OBJECTS.get(key, lambda _body: [])(body))
     return out
 
 
