@@ -1,10 +1,13 @@
 """Walk each chain and name the first event that was altered or removed."""
 
 import json
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import connection, connections
+from django.db.models import Max
 
 from .models import AuditChain, AuditEvent
 from .services import GENESIS, hash_of
@@ -14,6 +17,8 @@ from .services import GENESIS, hash_of
 COLUMNS = ("id", "seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id",
            "object_repr", "before", "after", "ip_address", "prev_hash", "hash")
 PAGE = 20_000
+# Below this many events of one chain a single process is quicker than starting others.
+PARALLEL_MIN = 200_000
 
 
 @dataclass
@@ -40,9 +45,11 @@ class VerifyResult:
 
 
 def _iso_utc(value) -> str:
-    """created_at as event_hash() writes it. SQLite gives a naive datetime in UTC (or the stored text),
-    PostgreSQL an aware one."""
+    """created_at as event_hash() writes it. SQLite gives the stored text ("2026-04-01 12:00:00.123456", UTC),
+    PostgreSQL an aware datetime."""
     if isinstance(value, str):
+        if len(value) in (19, 26) and value[10] == " ":
+            return f"{value[:10]}T{value[11:]}+00:00"  # what isoformat() gives for that UTC moment
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -54,14 +61,17 @@ def _json(value):
     return None if value is None else json.loads(value)
 
 
-def _pages(key: int):
+def _pages(key: int, first_seq: int, last_seq: int):
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    sql = (f"SELECT {', '.join(COLUMNS)} FROM {table} "  # noqa: S608 (fixed names, values are parameters)
-           "WHERE chain_key = %s AND seq > %s ORDER BY seq LIMIT %s")
-    last = 0
+    columns = list(COLUMNS)
+    if connection.vendor == "sqlite":
+        columns[2] = "CAST(created_at AS TEXT)"  # the stored text: quicker to turn into ISO than a datetime
+    sql = (f"SELECT {', '.join(columns)} FROM {table} "  # noqa: S608 (fixed names, values are parameters)
+           "WHERE chain_key = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s")
+    last = first_seq - 1
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(sql, [key, last, PAGE])
+            cursor.execute(sql, [key, last, last_seq, PAGE])
             rows = cursor.fetchall()
             if not rows:
                 return
@@ -69,22 +79,81 @@ def _pages(key: int):
             last = rows[-1][1]
 
 
-def verify_chain(key: int) -> tuple[int, Problem | None]:
-    expected_seq, prev = 1, GENESIS
-    checked = 0
-    for rows in _pages(key):
+@dataclass
+class Segment:
+    """Events first_seq..last_seq of one chain, checked on their own. Where the segment starts (its first
+    event's seq and prev_hash) is checked by whoever joins the segments."""
+    checked: int = 0
+    problem: Problem | None = None
+    first_row_seq: int | None = None
+    first_prev: str | None = None
+    first_id: int | None = None
+    last_hash: str | None = None
+    next_seq: int = 1
+
+
+def verify_segment(key: int, first_seq: int, last_seq: int) -> Segment:
+    seg = Segment()
+    prev = None
+    expected_seq = None
+    for rows in _pages(key, first_seq, last_seq):
         for (ev_id, seq, created_at, actor_id, actor_label, action, object_type, object_id, object_repr, before,
              after, ip_address, prev_hash, stored) in rows:
-            checked += 1
-            if seq != expected_seq:
-                return checked, Problem(key, expected_seq, None,
-                                        f"missing: next present event is seq {seq} (id {ev_id})")
-            if prev_hash != prev:
-                return checked, Problem(key, seq, ev_id, "link to the previous event is broken")
+            seg.checked += 1
+            if prev is None:
+                seg.first_row_seq, seg.first_prev, seg.first_id = seq, prev_hash, ev_id
+            elif seq != expected_seq:
+                seg.problem = Problem(key, expected_seq, None, f"missing: next present event is seq {seq} (id {ev_id})")
+                return seg
+            elif prev_hash != prev:
+                seg.problem = Problem(key, seq, ev_id, "link to the previous event is broken")
+                return seg
             if hash_of(key, seq, _iso_utc(created_at), actor_id, actor_label, action, object_type, object_id,
                        object_repr, _json(before), _json(after), ip_address, prev_hash) != stored:
-                return checked, Problem(key, seq, ev_id, "content was altered (hash mismatch)")
-            prev, expected_seq = stored, expected_seq + 1
+                seg.problem = Problem(key, seq, ev_id, "content was altered (hash mismatch)")
+                return seg
+            prev, expected_seq = stored, seq + 1
+    seg.last_hash, seg.next_seq = prev, expected_seq
+    return seg
+
+
+def _segment_in_child(args):
+    return verify_segment(*args)
+
+
+def _workers() -> int:
+    return max(1, int(os.environ.get("TEJUN_AUDIT_VERIFY_WORKERS", os.cpu_count() or 1)))
+
+
+def _run_segments(key: int, top: int) -> list[Segment]:
+    """One segment, or on a long chain one per CPU in forked processes (hashing is CPU-bound Python)."""
+    workers = min(_workers(), 8)
+    parallel_min = int(os.environ.get("TEJUN_AUDIT_VERIFY_PARALLEL_MIN", PARALLEL_MIN))
+    if workers < 2 or top < parallel_min:
+        return [verify_segment(key, 1, top)]
+    size = -(-top // workers)
+    bounds = [(key, start, min(start + size - 1, top)) for start in range(1, top + 1, size)]
+    connections.close_all()  # each child opens its own connection; none may share the parent's socket
+    with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
+        return pool.map(_segment_in_child, bounds)
+
+
+def verify_chain(key: int) -> tuple[int, Problem | None]:
+    top = AuditEvent.objects.filter(chain_key=key).aggregate(top=Max("seq"))["top"] or 0
+    expected_seq, prev = 1, GENESIS
+    checked = 0
+    for seg in _run_segments(key, top) if top else []:
+        checked += seg.checked
+        if seg.first_row_seq is None:
+            continue  # no event in this range: the next segment's start names the gap
+        if seg.first_row_seq != expected_seq:
+            return checked, Problem(key, expected_seq, None,
+                                    f"missing: next present event is seq {seg.first_row_seq} (id {seg.first_id})")
+        if seg.first_prev != prev:
+            return checked, Problem(key, expected_seq, seg.first_id, "link to the previous event is broken")
+        if seg.problem:
+            return checked, seg.problem
+        prev, expected_seq = seg.last_hash, seg.next_seq
     found = expected_seq - 1
     head = AuditChain.objects.filter(key=key).first()
     if head is None:

@@ -14,6 +14,19 @@ from tejun.audit.services import GENESIS, event_hash, record
 from tejun.audit.verify import verify
 from tejun.cli import main as tejun_main
 
+
+@pytest.fixture(autouse=True, params=["one segment", "segments of 2"])
+def _segments(request, monkeypatch):
+    """Every test twice: the chain read as one segment, and split into segments of two events that are
+    joined as the forked processes' would be (test_verify_parallel.py runs the real fork)."""
+    if request.param == "segments of 2":
+        from tejun.audit import verify as verify_module
+
+        def in_twos(key, top):
+            return [verify_module.verify_segment(key, start, min(start + 1, top)) for start in range(1, top + 1, 2)]
+        monkeypatch.setattr(verify_module, "_run_segments", in_twos)
+
+
 TRIGGERS = {"sqlite": ["audit_event_no_update", "audit_event_no_delete"], "postgresql": ["audit_event_no_update"]}
 
 
