@@ -45,10 +45,11 @@ class VerifyResult:
 
 
 def _iso_utc(value) -> str:
-    """created_at as event_hash() writes it. SQLite gives the stored text ("2026-04-01 12:00:00.123456", UTC),
-    PostgreSQL an aware datetime."""
+    """created_at as event_hash() writes it, from UTC text ("2026-04-01 12:00:00.123456") or a datetime."""
     if isinstance(value, str):
         if len(value) in (19, 26) and value[10] == " ":
+            if value.endswith(".000000"):
+                value = value[:19]  # isoformat() leaves out a zero fraction
             return f"{value[:10]}T{value[11:]}+00:00"  # what isoformat() gives for that UTC moment
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
@@ -64,8 +65,11 @@ def _json(value):
 def _pages(key: int, first_seq: int, last_seq: int):
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     columns = list(COLUMNS)
+    # The time as UTC text: quicker to turn into event_hash()'s ISO form than a datetime object.
     if connection.vendor == "sqlite":
-        columns[2] = "CAST(created_at AS TEXT)"  # the stored text: quicker to turn into ISO than a datetime
+        columns[2] = "CAST(created_at AS TEXT)"
+    elif connection.vendor == "postgresql":
+        columns[2] = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
     sql = (f"SELECT {', '.join(columns)} FROM {table} "  # noqa: S608 (fixed names, values are parameters)
            "WHERE chain_key = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s")
     last = first_seq - 1

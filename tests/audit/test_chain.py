@@ -321,3 +321,18 @@ def test_the_fast_hash_is_the_chains_definition():
                       object_type=text(), object_id=text(), object_repr=text(), before=rnd.choice([None, value()]),
                       after=rnd.choice([None, value()]), ip_address=text(), prev_hash=text())
         assert event_hash(**fields) == _reference_hash(**fields)
+
+
+@pytest.mark.parametrize("micro", [0, 1, 123456, 999999])
+def test_times_read_as_text_give_the_hashed_form(micro):
+    """verify reads created_at as UTC text (both databases): it must give what event_hash() hashes."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from tejun.audit.verify import _iso_utc
+
+    moment = datetime(2026, 4, 1, 3, 4, 5, micro, tzinfo=UTC)
+    expected = moment.isoformat()
+    assert _iso_utc(moment.strftime("%Y-%m-%d %H:%M:%S.%f")) == expected  # PostgreSQL's to_char(.. .US)
+    assert _iso_utc(str(moment.replace(tzinfo=None))) == expected  # SQLite's stored text
+    assert _iso_utc(moment.astimezone(timezone(timedelta(hours=9)))) == expected
+    assert _iso_utc(moment.replace(tzinfo=None)) == expected
