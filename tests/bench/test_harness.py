@@ -190,3 +190,33 @@ def test_a_slow_page_stops_after_its_budget_with_enough_samples(tiny_server):
     sample = measure.time_requests(session, tiny_server + "/ok", n=1000, warmup=0, budget_s=0)
     assert len(sample.times_ms) == measure.MIN_SAMPLES
     assert len(measure.time_requests(session, tiny_server + "/ok", n=7, warmup=0).times_ms) == 7
+
+
+class FakePrepared:
+    """`prepared.run` of instance.Prepared: the start-up run (--body 0) and the full run, with set durations."""
+
+    def __init__(self, startup_s, full_s, checked=1_000_000):
+        self.durations = {True: startup_s, False: full_s}
+        self.checked = checked
+
+    def run(self, *args, check=True, timeout=None):
+        import subprocess
+        import time
+
+        startup = "--body" in args
+        time.sleep(self.durations[startup])
+        out = f"OK: {0 if startup else self.checked} events in 1 chain(s) verified"
+        return subprocess.CompletedProcess(args, 0, stdout=out, stderr="")
+
+
+def test_audit_verify_rate_takes_off_the_start_up():
+    row = scenarios.audit_verify(FakePrepared(startup_s=0.1, full_s=0.6)).evaluate()
+    assert 1_700_000 < row.value < 2_100_000  # 1,000,000 events in about 0.5 s of checking
+    assert row.status == OK
+
+
+def test_audit_verify_rate_when_the_start_up_is_most_of_the_time():
+    # A start-up measured longer than the whole run (noise) must not give an absurd rate.
+    row = scenarios.audit_verify(FakePrepared(startup_s=0.3, full_s=0.2, checked=10_000)).evaluate()
+    assert row.value < 60_000
+    assert "mostly start-up" in row.detail
