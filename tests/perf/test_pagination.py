@@ -20,4 +20,5 @@ def test_the_same_pages_as_paginator(body, orphans):
     for number in plain.page_range:
         assert [u.pk for u in by_id.page(number)] == [u.pk for u in plain.page(number)]
     assert list(by_id.get_page("last")) == list(plain.get_page("last"))
+    assert all("post" in u._state.fields_cache for u in by_id.page(1))  # the list's select_related is kept
     assert list(IdPaginator(qs.none(), 5).get_page(1)) == []
