@@ -141,6 +141,8 @@ class Asset(models.Model):
             models.Index(fields=["body", "department"], name="asset_department_idx"),
             models.Index(fields=["body", "status", "number"], name="asset_status_idx"),
             models.Index(fields=["body", "confirmed_on"], name="asset_confirmed_idx"),
+            # The periodic confirmation (C-3): due ones counted and listed oldest first from the index alone.
+            models.Index(fields=["body", "status", "confirmed_on", "created_at", "number"], name="asset_due_idx"),
         ]
 
     def __str__(self):

@@ -53,8 +53,16 @@ class Area:
         return max(self.count - len(self.items), 0) if self.items_are_counted else 0
 
 
-def _area(key, title, procedure, qs, to_item, url="") -> Area:
-    """Count and the first items in one query (a window count is taken before the LIMIT)."""
+def _area(key, title, procedure, qs, to_item, url="", *, large=False) -> Area:
+    """Count and the first items in one query (a window count is taken before the LIMIT).
+
+    `large`: a register where thousands may match (assets). The window count makes the database read and
+    sort every match before the LIMIT (over a second at 100,000 assets); a plain COUNT and a LIMIT that an
+    index can serve in order take two queries and a few milliseconds."""
+    if large:
+        rows = list(qs[:SHOWN])
+        count = len(rows) if len(rows) < SHOWN else qs.count()
+        return Area(key, str(title), procedure, count, [to_item(o) for o in rows], url)
     rows = list(qs.annotate(total_rows=Window(Count("pk")))[:SHOWN])
     return Area(key, str(title), procedure, rows[0].total_rows if rows else 0, [to_item(o) for o in rows], url)
 
@@ -148,10 +156,10 @@ def assets_due(user, today, facts: BodyFacts) -> Area | None:
 
     months = facts.asset_months or RegisterSettings._meta.get_field("confirmation_months").default
     qs = (visible(user, Asset).filter(due_q(months_before(today, months)))
-          .order_by("confirmed_on", "number"))
+          .order_by("confirmed_on", "created_at", "number"))  # the order of asset_due_idx
     return _area("assets", _("情報資産の定期確認"), "C-3", qs, lambda o: Item(
         f"{o.number} {o.name}", o.get_absolute_url(), o.confirmed_on,
-        str(_("前回確認")) if o.confirmed_on else str(_("未確認"))), _url("assets:asset-list", "?due=1"))
+        str(_("前回確認")) if o.confirmed_on else str(_("未確認"))), _url("assets:asset-list", "?due=1"), large=True)
 
 
 def governance_documents(user, *, facts_on: date | None = None):

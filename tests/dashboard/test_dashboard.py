@@ -114,3 +114,31 @@ def test_api_returns_the_same_areas(promoter, officer, api):
     areas = {a["key"]: a for a in data["areas"]}
     assert areas["reviews"]["count"] == 2 and len(data["incidents_per_month"]) == 12
     assert isinstance(data["backups"], list) and data["coming_due"][0]["label"].startswith("見直し")
+
+
+@pytest.mark.parametrize("due", [3, 7])
+def test_assets_due_counts_all_and_lists_the_oldest_first(officer, due):
+    """Assets are counted apart from the five listed (a large register); the edge of the cutoff is a Tokyo day."""
+    from datetime import datetime, time
+
+    from tejun.assets.models import Asset
+    from tejun.assets.selectors import months_before
+    from tejun.lib.wareki import TOKYO
+    from tests.assets.helpers import new_asset
+
+    today = timezone.localdate()
+    cutoff = months_before(today, 12)
+    for i in range(due):
+        new_asset(officer, number=f"IA-{i + 1:05d}", confirmed_on=cutoff - timedelta(days=i))
+    new_asset(officer, number="IA-09999", confirmed_on=today)  # confirmed lately: not due
+    # Never confirmed: due when registered on the cutoff day or before (Tokyo time), not the day after.
+    edge = {"IA-08000": datetime.combine(cutoff, time(23, 30)), "IA-08001": datetime.combine(cutoff, time(23, 59))
+            + timedelta(minutes=15)}
+    for number, moment in edge.items():
+        asset = new_asset(officer, number=number)
+        Asset.objects.filter(pk=asset.pk).update(confirmed_on=None, created_at=timezone.make_aware(moment, TOKYO))
+    area = next(a for a in selectors.dashboard(officer).areas if a.key == "assets")
+    assert area.count == due + 1
+    assert len(area.items) == min(due + 1, selectors.SHOWN)
+    confirmed = [item.day for item in area.items if item.day is not None]
+    assert confirmed == sorted(confirmed) and confirmed[0] == cutoff - timedelta(days=due - 1)  # oldest first
