@@ -49,7 +49,9 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["chain_key", "seq"], name="audit_event_unique_seq")]
         indexes = [
-            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # One object's history, newest first: with created_at in the index the database neither sorts nor
+            # walks the whole body's events in time order looking for the object's (800 ms at 1,000,000).
+            models.Index(fields=["object_type", "object_id", "created_at"], name="audit_object_time_idx"),
             # The event list: one body's events, newest first (1,000,000 events of many bodies).
             models.Index(fields=["body", "created_at"], name="audit_body_created_idx"),
         ]

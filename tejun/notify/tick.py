@@ -22,6 +22,7 @@ PERIODIC_CHECKS = [
 # Run after every check above, so that the day's reminders go into the day's digest.
 FINAL_CHECKS = [
     "tejun.notify.digest.send_daily_digests",
+    "tejun.ops.maintenance.refresh_statistics",
 ]
 
 
