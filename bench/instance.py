@@ -190,8 +190,11 @@ def _populate(prepared: Prepared, seed: int, bodies: int) -> dict:
     if prepared.engine == "postgres":
         # Fresh bulk rows have no planner statistics yet (the planner guessed 1 row for 100,000 assets and
         # chose sorts) and no visibility map (no index-only scans for counts); in production autovacuum has
-        # long done both. SQLite gets nothing: nothing runs ANALYZE there.
+        # long done both.
         _pg_analyze(prepared.env["DATABASE_URL"])
+    else:
+        # In production `tejun tick` runs ANALYZE on SQLite every day (tejun/ops/maintenance.py).
+        prepared.run("shell", "-c", "from tejun.ops.maintenance import refresh_statistics; refresh_statistics()")
     return info
 
 
