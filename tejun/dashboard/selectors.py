@@ -61,7 +61,7 @@ def _area(key, title, procedure, qs, to_item, url="", *, large=False) -> Area:
     index can serve in order take two queries and a few milliseconds."""
     if large:
         rows = list(qs[:SHOWN])
-        count = len(rows) if len(rows) < SHOWN else qs.count()
+        count = qs.count()  # always: skipping it on a short list made the page's queries depend on the data
         return Area(key, str(title), procedure, count, [to_item(o) for o in rows], url)
     rows = list(qs.annotate(total_rows=Window(Count("pk")))[:SHOWN])
     return Area(key, str(title), procedure, rows[0].total_rows if rows else 0, [to_item(o) for o in rows], url)
