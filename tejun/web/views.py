@@ -32,9 +32,14 @@ def apply_errors(form, error: InvalidInput):
         form.add_error(None, error.message)
 
 
+TASKS_SHOWN = 20
+
+
 @login_required
 def my_tasks_view(request):
-    groups = my_tasks(request.user)
+    # The oldest twenty of each kind are listed (with the full count): a longer page took longer to draw than
+    # to check every waiting item, and nobody works through more than that at one sitting.
+    groups = my_tasks(request.user, limit_per_kind=TASKS_SHOWN)
     return render(request, "web/my_tasks.html", {"groups": groups, "total": sum(g["count"] for g in groups),
                                                  "can_create_carry_out": can(request.user, "media.create_carry_out")})
 

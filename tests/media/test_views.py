@@ -301,6 +301,16 @@ def test_tasks_count_every_pending_item_not_just_those_shown(officer, staff):
     assert groups[0]["count"] == 5 and len(groups[0]["items"]) == 1
 
 
+def test_tasks_page_lists_the_oldest_twenty_and_counts_all(officer, staff, login):
+    from tejun.web.views import TASKS_SHOWN
+
+    made = [new_carry_out(staff).number for _ in range(TASKS_SHOWN + 1)]
+    page = login(officer).get(TASKS)
+    [group] = page.context["groups"]
+    assert group["count"] == TASKS_SHOWN + 1 and [i["object"].number for i in group["items"]] == made[:TASKS_SHOWN]
+    assert f"古いものから{TASKS_SHOWN}件を表示しています（全{TASKS_SHOWN + 1}件）" in page.content.decode()
+
+
 # --- bounded queries ------------------------------------------------------------------------------
 
 def _queries(client, url) -> int:
