@@ -18,6 +18,8 @@ from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from .memory import release_free_memory
+
 PDF_CONTENT_TYPE = "application/pdf"
 # The font stack every printed document uses (fonts-noto-cjk; IPAex as a fallback where installed).
 FONT_FAMILY = '"Noto Sans CJK JP", "IPAexGothic", "IPAGothic", sans-serif'
@@ -40,7 +42,10 @@ class LocalOnlyFetcher(URLFetcher):
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    return HTML(string=html, base_url=base_url, url_fetcher=LocalOnlyFetcher()).write_pdf()
+    try:
+        return HTML(string=html, base_url=base_url, url_fetcher=LocalOnlyFetcher()).write_pdf()
+    finally:
+        release_free_memory()
 
 
 def render_pdf(template_name: str, context: dict | None = None, request=None) -> bytes:
