@@ -3,7 +3,8 @@
 import unicodedata
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tejun.access.policy import can, get_visible, visible
@@ -18,8 +19,12 @@ HISTORY_LIMIT = 200
 
 def cabinet_list(user) -> QuerySet[Cabinet]:
     """The body's cabinets with how many media (not disposed) each keeps."""
+    # A count per cabinet through the cabinet's index, not a join of every medium grouped by the cabinet's
+    # columns (a temporary B-tree over 20,000 media on SQLite).
+    kept = (Medium.objects.filter(cabinet=OuterRef("pk")).exclude(status=Medium.Status.DISPOSED)
+            .order_by().values("cabinet").annotate(n=Count("pk")).values("n"))
     return (visible(user, Cabinet).select_related("key_custodian")
-            .annotate(media_count=Count("media", filter=~Q(media__status=Medium.Status.DISPOSED)))
+            .annotate(media_count=Coalesce(Subquery(kept), 0))
             .order_by("name", "id"))
 
 

@@ -344,3 +344,14 @@ def test_an_approved_renewal_for_the_medium_covers_it_before_the_link_moves(staf
     usb = make_medium(staff, cabinet, kind="usb", exception=old)
     make_exception(staff, days_from=0, days_to=100, medium=usb)
     assert services.medium_usable(usb) == (True, "")
+
+
+def test_cabinet_list_counts_the_media_kept_not_the_disposed(staff_in_charge):
+    from tejun.media.register_selectors import cabinet_list
+
+    full = make_cabinet(staff_in_charge.body, "A")
+    make_cabinet(staff_in_charge.body, "B")  # empty
+    for status in ("stored", "stored", "in_use", "disposed"):
+        make_medium(staff_in_charge, full, status=status)
+    counts = {c.name: c.media_count for c in cabinet_list(staff_in_charge)}
+    assert counts == {"A": 3, "B": 0}
