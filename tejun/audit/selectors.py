@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tejun.access.policy import visible
 
-from .models import AuditEvent
+from .models import AuditChain, AuditEvent
 
 
 def audit_events(user, *, actor_id=None, action: str = "", object_type: str = "", object_id: str = "",
@@ -30,3 +30,8 @@ def audit_events(user, *, actor_id=None, action: str = "", object_type: str = ""
 
 def object_history(user, obj) -> QuerySet[AuditEvent]:
     return audit_events(user, object_type=obj._meta.label, object_id=str(obj.pk))
+
+
+def chain_length(body_id) -> int:
+    """How many events the body's chain holds (its head's sequence number): record() keeps it exact."""
+    return AuditChain.objects.filter(key=body_id).values_list("seq", flat=True).first() or 0

@@ -8,7 +8,7 @@ from tejun.lib.pagination import IdPaginator
 from tejun.orgs.selectors import people_of_body
 
 from .forms import AuditFilterForm
-from .selectors import audit_events
+from .selectors import audit_events, chain_length
 
 
 @login_required
@@ -27,7 +27,12 @@ def event_list(request):
     if form.is_bound and not form.is_valid():
         # A filter that could not be read must not silently widen to every event.
         qs = qs.none()
-    page = IdPaginator(qs, 50).get_page(request.GET.get("page"))
+    paginator = IdPaginator(qs, 50)
+    if not any(filters.values()) and not (form.is_bound and not form.is_valid()):
+        # Unfiltered, the list is the body's whole chain, whose head knows its length: no COUNT(*) over
+        # a million events on every page (110 ms on SQLite at the loadgen size).
+        paginator.count = chain_length(request.user.body_id)
+    page = paginator.get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(request, "audit/event_list.html", {"form": form, "page_obj": page,
                                                      "query": f"{query}&" if query else ""})

@@ -144,3 +144,18 @@ def test_query_count_does_not_grow_with_events(login, auditor, manager, officer,
         response = client.get(URL)
     assert len(response.context["page_obj"]) == 50  # paginated
     assert client.get(URL, {"page": 2}).status_code == 200
+
+
+def test_unfiltered_count_comes_from_the_chain_and_matches_the_rows(login, auditor, staff, body):
+    """The unfiltered list takes its length from the chain head; it must be the number of rows it pages."""
+    for i in range(120):
+        record(staff, "create", staff, object_repr=f"記録{i}")
+    client = login(auditor)
+    page = client.get(URL).context["page_obj"]
+    rows = AuditEvent.objects.filter(body=body).count()
+    assert page.paginator.count == rows and rows >= 120
+    last = client.get(URL, {"page": page.paginator.num_pages}).context["page_obj"]
+    assert len(last.object_list) == rows - 50 * (page.paginator.num_pages - 1)
+    # Filtered, the list is counted as before.
+    assert client.get(URL, {"action": "create"}).context["page_obj"].paginator.count == \
+        AuditEvent.objects.filter(body=body, action="create").count()
