@@ -53,15 +53,17 @@ class Area:
         return max(self.count - len(self.items), 0) if self.items_are_counted else 0
 
 
-def _area(key, title, procedure, qs, to_item, url="", *, large=False) -> Area:
+def _area(key, title, procedure, qs, to_item, url="", *, large=False, count=None) -> Area:
     """Count and the first items in one query (a window count is taken before the LIMIT).
 
     `large`: a register where thousands may match (assets). The window count makes the database read and
     sort every match before the LIMIT (over a second at 100,000 assets); a plain COUNT and a LIMIT that an
-    index can serve in order take two queries and a few milliseconds."""
+    index can serve in order take two queries and a few milliseconds. `count`: counts the same rows in a cheaper
+    way."""
     if large:
         rows = list(qs[:SHOWN])
-        count = qs.count()  # always: skipping it on a short list made the page's queries depend on the data
+        # Always counted: skipping it on a short list made the page's queries depend on the data.
+        count = qs.count() if count is None else count()
         return Area(key, str(title), procedure, count, [to_item(o) for o in rows], url)
     rows = list(qs.annotate(total_rows=Window(Count("pk")))[:SHOWN])
     return Area(key, str(title), procedure, rows[0].total_rows if rows else 0, [to_item(o) for o in rows], url)
@@ -155,11 +157,36 @@ def assets_due(user, today, facts: BodyFacts) -> Area | None:
     from tejun.assets.selectors import due_q, months_before
 
     months = facts.asset_months or RegisterSettings._meta.get_field("confirmation_months").default
-    qs = (visible(user, Asset).filter(due_q(months_before(today, months)))
+    cutoff = months_before(today, months)
+    qs = (visible(user, Asset).filter(due_q(cutoff))
           .order_by("confirmed_on", "created_at", "number"))  # the order of asset_due_idx
     return _area("assets", _("情報資産の定期確認"), "C-3", qs, lambda o: Item(
         f"{o.number} {o.name}", o.get_absolute_url(), o.confirmed_on,
-        str(_("前回確認")) if o.confirmed_on else str(_("未確認"))), _url("assets:asset-list", "?due=1"), large=True)
+        str(_("前回確認")) if o.confirmed_on else str(_("未確認"))), _url("assets:asset-list", "?due=1"), large=True,
+        count=lambda: _due_count(user, visible(user, Asset), cutoff))
+
+
+def _due_count(user, assets, cutoff) -> int:
+    """due_q's rows counted as two disjoint ranges of asset_due_idx (confirmed on or before the cutoff; never
+    confirmed and registered by then), each from the index alone, where the OR made both databases read every
+    row of the body (100,000 assets: SQLite 17 → 4 ms, PostgreSQL 27 → 9 ms). Two scalar subqueries, not a
+    UNION ALL: PostgreSQL pushes 70,000 rows through an Append for that (19 ms)."""
+    from django.db.models.functions import Coalesce
+
+    from tejun.assets.models import Asset
+    from tejun.assets.selectors import due_q
+    from tejun.orgs.models import Body
+
+    either = due_q(cutoff).children[1]  # due_q = in use AND (confirmed long ago OR never confirmed)
+    in_use = assets.filter(status=Asset.Status.IN_USE).order_by()
+
+    def counted(condition):
+        rows = in_use.filter(condition).values("body_id").annotate(n=Count("body_id")).values("n")[:1]
+        return Coalesce(Subquery(rows), 0)
+
+    confirmed, never = either.children
+    total = Body.objects.filter(pk=user.body_id).values_list(counted(confirmed) + counted(never), flat=True)
+    return total.first() or 0
 
 
 def governance_documents(user, *, facts_on: date | None = None):

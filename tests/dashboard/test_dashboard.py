@@ -142,3 +142,24 @@ def test_assets_due_counts_all_and_lists_the_oldest_first(officer, due):
     assert len(area.items) == min(due + 1, selectors.SHOWN)
     confirmed = [item.day for item in area.items if item.day is not None]
     assert confirmed == sorted(confirmed) and confirmed[0] == cutoff - timedelta(days=due - 1)  # oldest first
+
+
+def test_assets_due_count_is_the_registers_due_filter(officer, outsider):
+    """The dashboard counts due assets by two index ranges; it must count exactly what the register's 「確認期限」
+    filter lists: not disposed ones, not another body's, both kinds of due (confirmed long ago, never)."""
+    from tejun.assets.models import Asset
+    from tejun.assets.selectors import AssetFilter, asset_list, months_before
+    from tests.assets.helpers import new_asset
+
+    long_ago = months_before(timezone.localdate(), 13)
+    for i in range(3):
+        new_asset(officer, number=f"IA-{i + 1:05d}", confirmed_on=long_ago)
+    never = new_asset(officer, number="IA-00010")
+    Asset.objects.filter(pk=never.pk).update(confirmed_on=None, created_at=timezone.now() - timedelta(days=800))
+    new_asset(officer, number="IA-00011")  # registered today, never confirmed: not due
+    gone = new_asset(officer, number="IA-00012", confirmed_on=long_ago)
+    Asset.objects.filter(pk=gone.pk).update(status=Asset.Status.DISPOSED)
+    for i in range(2):
+        new_asset(outsider, number=f"IA-{i + 1:05d}", confirmed_on=long_ago)
+    area = next(a for a in selectors.dashboard(officer).areas if a.key == "assets")
+    assert area.count == asset_list(officer, AssetFilter(due=True)).count() == 4
