@@ -177,12 +177,23 @@ def verify_chain(key: int) -> tuple[int, Problem | None]:
     return checked, None
 
 
+def _event_chain_keys():
+    """The chain keys the events carry (a chain whose head row is gone is verified too), one index lookup per
+    chain: SELECT DISTINCT read all 1,000,000 events on PostgreSQL (4.7 s, a third of the whole check)."""
+    key = None
+    while True:
+        after = AuditEvent.objects.all() if key is None else AuditEvent.objects.filter(chain_key__gt=key)
+        key = after.order_by("chain_key").values_list("chain_key", flat=True).first()
+        if key is None:
+            return
+        yield key
+
+
 def verify(body_id: int | None = None) -> VerifyResult:
     if body_id is not None:
         keys = [body_id]
     else:
-        keys = sorted(set(AuditChain.objects.values_list("key", flat=True))
-                      | set(AuditEvent.objects.values_list("chain_key", flat=True).distinct()))
+        keys = sorted(set(AuditChain.objects.values_list("key", flat=True)) | set(_event_chain_keys()))
     result = VerifyResult()
     for key in keys:
         checked, problem = verify_chain(key)

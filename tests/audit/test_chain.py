@@ -219,6 +219,16 @@ def test_deleted_last_event_is_caught_by_the_chain_head(chains, body):
     assert "chain head" in str(exc.value)
 
 
+def test_a_chain_whose_head_row_is_gone_is_still_verified(chains, body, other_body):
+    """Every chain the events carry is walked, not only those with a head row (found one index lookup per chain)."""
+    _disable_append_only_triggers()
+    assert _raw("DELETE FROM audit_auditchain WHERE key = %s", [other_body.pk]) == 1
+    result = verify()
+    assert result.chains == 3 and result.checked == 10
+    assert [(p.chain_key, p.reason) for p in result.problems] == [
+        (other_body.pk, "the chain head is missing, found 3 events")]
+
+
 def test_forged_event_appended_behind_the_head_is_caught(chains, body, manager):
     """An event inserted without moving the chain head (not through record()) is reported."""
     ours, _theirs = chains
