@@ -75,7 +75,8 @@ def bench_engine(engine: str, scale: str, seed: int, log) -> tuple[list[Row], di
                 ctx = scenarios.Context(base_url=server.base_url, session=scenarios.admin_session(server.base_url),
                                         probe=meta["probe"], scale=scenarios.SCALES[scale], server=server,
                                         prepared=prepared)
-                for name, step in [("pages", scenarios.pages), ("API lists", scenarios.api_lists),
+                for name, step in [("pages", scenarios.pages), ("other pages", scenarios.other_pages),
+                                   ("API lists", scenarios.api_lists),
                                    ("throughput", scenarios.throughputs), ("exports", scenarios.exports)]:
                     step_started = time.monotonic()
                     rows += _guard(name, lambda step=step: step(ctx))

@@ -31,12 +31,13 @@ class Scale:
     throughput_s: float   # seconds per throughput measurement
     pdf_rows: int         # rows of the register PDF (the target is for 1,000)
     budget_s: float       # per page or API list: stop after this once 5 are timed (see measure.time_requests)
+    other_requests: int   # timed requests per page of the sweep of every other page (probe's other_pages)
     clients: int = 4
 
 
 SCALES = {
-    "quick": Scale(requests=10, warmup=1, exports=1, throughput_s=2, pdf_rows=200, budget_s=20),
-    "full": Scale(requests=50, warmup=3, exports=2, throughput_s=5, pdf_rows=1000, budget_s=30),
+    "quick": Scale(requests=10, warmup=1, exports=1, throughput_s=2, pdf_rows=200, budget_s=20, other_requests=5),
+    "full": Scale(requests=50, warmup=3, exports=2, throughput_s=5, pdf_rows=1000, budget_s=30, other_requests=20),
 }
 
 
@@ -89,6 +90,16 @@ def pages(ctx: Context) -> list[Row]:
         sample = time_requests(ctx.session, ctx.base_url + path, ctx.scale.requests, ctx.scale.warmup,
                                ctx.scale.budget_s)
         rows.append(_timed_row(name, "page", sample))
+    return rows
+
+
+def other_pages(ctx: Context) -> list[Row]:
+    """Every other page: those without a parameter and the detail and edit pages of the largest objects (the
+    probe lists them), fewer requests each; the same target."""
+    rows = []
+    for name, path in ctx.probe.get("other_pages", []):
+        sample = time_requests(ctx.session, ctx.base_url + path, ctx.scale.other_requests, 1, ctx.scale.budget_s)
+        rows.append(_timed_row(f"page {name}", "page", sample))
     return rows
 
 

@@ -220,3 +220,13 @@ def test_audit_verify_rate_when_the_start_up_is_most_of_the_time():
     row = scenarios.audit_verify(FakePrepared(startup_s=0.3, full_s=0.2, checked=10_000)).evaluate()
     assert row.value < 60_000
     assert "mostly start-up" in row.detail
+
+
+def test_every_other_page_the_probe_lists_is_timed_and_a_failing_one_is_an_error(tiny_server):
+    ctx = scenarios.Context(base_url=tiny_server, session=measure.new_session(), scale=scenarios.SCALES["quick"],
+                            probe={"other_pages": [["/ok", "/ok"], ["media:medium-detail (id 7)", "/broken"]]},
+                            server=None, prepared=None)
+    rows = [row.evaluate() for row in scenarios.other_pages(ctx)]
+    assert [row.name for row in rows] == ["page /ok", "page media:medium-detail (id 7)"]
+    assert rows[0].status == OK and rows[0].n == scenarios.SCALES["quick"].other_requests
+    assert rows[1].status == ERROR
