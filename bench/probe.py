@@ -96,28 +96,31 @@ def _detail_pages() -> list[tuple[str, str]]:
     return pages
 
 
-def _other_pages(known: set[str]) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """(name, path) of the pages to time, and the parameterless routes left out with their status (POST-only
-    routes, redirects, downloads): each is asked once here as bench-admin."""
+def _other_pages(known: set[str], left_out: dict[str, int]):
+    """Yields (name, path) of the pages to time; `left_out` gets the routes that are not pages bench-admin can
+    open, with their status (POST-only routes, redirects, downloads, an edit page of a request bench-admin may
+    not edit). Each is asked once here."""
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
-    pages, left_out = [], {}
+    pages = []
     plain = sorted({"/" + r for r in _routes(get_resolver().url_patterns)
                     if not any(c in r for c in "<^\\") and not r.startswith(SKIP_PREFIXES)})
     for path in plain:
         if path in known or path.rstrip("/").endswith(("/read", "/run")):
             continue
+        pages.append((path, path))
+    for name, path in pages + _detail_pages():
         response = client.get(path)
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
-            pages.append((path, path))
+            yield name, path
         else:
             left_out[path] = response.status_code
-    return pages + _detail_pages(), left_out
 
 
 KNOWN_PAGES = {"/", "/tasks/", "/dashboard/", "/assets/", "/media/register/", "/media/carry-outs/", "/incidents/",
                "/vendors/provisions/", "/audit/"}
-other_pages, left_out = _other_pages(KNOWN_PAGES)
+left_out: dict[str, int] = {}
+other_pages = list(_other_pages(KNOWN_PAGES, left_out))
 
 print("PROBE " + json.dumps({
     "body_id": body.id,
