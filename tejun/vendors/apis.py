@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from tejun.access.policy import can, visible
 from tejun.api.base import BodyMember, StrictFields
 from tejun.lib.errors import Forbidden, InvalidInput, NotFound
+from tejun.lib.pagination import IdPageNumberPagination
 from tejun.lib.uploads import attachment_response
 from tejun.workflow.engine import available_transitions
 
@@ -141,17 +142,31 @@ class ContractorSerializer(StrictFields, serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
+class ContractorFilter(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text=gettext_lazy(
+        "事業者名・所在地・代表者・担当者・電話番号・契約名・対象システムの部分一致（空白区切りで AND）"))
+    active = serializers.BooleanField(required=False, help_text=gettext_lazy(
+        "true は取引中、false は取引終了の事業者だけ（省略時はすべて）"))
+
+
+@extend_schema_view(list=extend_schema(parameters=[ContractorFilter]))
 class ContractorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """委託事業者. A vendor account sees only its own contractor."""
 
     permission_classes = [BodyMember]
     serializer_class = ContractorSerializer
+    pagination_class = IdPageNumberPagination  # long lists: the page's ids first
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Contractor.objects.none()
-        return selectors.contractor_list(self.request.user, q=self.request.query_params.get("q", ""))
+        if self.action != "list":
+            return selectors.contractor_list(self.request.user)
+        f = ContractorFilter(data={k: v for k, v in self.request.query_params.items() if k in ("q", "active")})
+        f.is_valid(raise_exception=True)
+        return selectors.contractor_list(self.request.user, q=f.validated_data.get("q", ""),
+                                         active=f.validated_data.get("active"))
 
     def get_object(self):
         return selectors.contractor_get(self.request.user, self.kwargs["pk"])

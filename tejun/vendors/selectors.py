@@ -4,7 +4,7 @@ Every list goes through access.policy.visible: the body's staff see the body's r
 only its own contractor's on-site work and data provisions (everything else is empty, one object is 404).
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from tejun.access.policy import get_visible, visible
@@ -39,8 +39,32 @@ def _search(qs, q: str, *names):
     return qs.filter(cond)
 
 
-def contractor_list(user, *, q: str = ""):
-    return _search(visible(user, Contractor), q, "name", "contact_person", "address")
+CONTRACTOR_SEARCH_FIELDS = ("name", "address", "representative", "contact_person", "phone")
+CONTRACT_SEARCH_FIELDS = ("title", "system_name")
+
+
+def contractor_list(user, *, q: str = "", active: bool | None = None):
+    """The contractors `user` may see, by name. `q`: words separated by spaces (full-width too), every one found
+    in the name, the address, the representative, the contact person, the phone number or one of the
+    contractor's contracts (its title or its system), as part of the text. `active`: only those still (True) or
+    no longer (False) dealt with."""
+    qs = visible(user, Contractor)
+    if active is not None:
+        qs = qs.filter(active=active)
+    for word in _words(q):
+        in_contracts = Q()
+        for name in CONTRACT_SEARCH_FIELDS:
+            in_contracts |= Q(**{f"{name}__icontains": word})
+        # EXISTS, not a join on the contracts: one row per contractor, however many of its contracts match.
+        cond = Exists(Contract.objects.filter(in_contracts, contractor_id=OuterRef("pk")))
+        for name in CONTRACTOR_SEARCH_FIELDS:
+            cond |= Q(**{f"{name}__icontains": word})
+        qs = qs.filter(cond)
+    return qs
+
+
+def _words(q: str, most: int = 5) -> list[str]:
+    return (q or "").replace("\x00", "").strip()[:100].split()[:most]
 
 
 def contractor_get(user, pk) -> Contractor:

@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tejun.access.policy import can, visible
 from tejun.lib.errors import DomainError, InvalidInput, NotFound
+from tejun.lib.pagination import IdPaginator
 from tejun.lib.pdf import pdf_response
 from tejun.lib.uploads import attachment_response
 from tejun.web.views import apply_errors
@@ -111,13 +113,30 @@ def index(request):
     return redirect(contractor)
 
 
+PAGE_SIZE = 50
+ACTIVE_FILTER = {"1": True, "0": False}  # ?active=1 still dealt with, 0 no longer, anything else both
+
+
+def _paged(request, qs):
+    """The page asked for (?page=N, or ?page=last), read by ids (tejun.lib.pagination)."""
+    paginator = IdPaginator(qs, PAGE_SIZE)
+    number = request.GET.get("page")
+    return paginator.get_page(paginator.num_pages if number == "last" else number)
+
+
 @login_required
 def contractor_list(request):
     if not can(request.user, "vendors.view"):
         raise Http404
     q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    active = request.GET.get("active", "")
+    active = active if active in ACTIVE_FILTER else ""
+    qs = selectors.contractor_list(request.user, q=q, active=ACTIVE_FILTER.get(active))
+    page = _paged(request, qs.prefetch_related("contracts"))  # the page's contracts: one query
+    query = urlencode({k: v for k, v in (("q", q), ("active", active)) if v})
     return render(request, "vendors/contractor_list.html", {
-        "contractors": selectors.contractor_list(request.user, q=q).prefetch_related("contracts"), "q": q,
+        "page_obj": page, "q": q, "active": active, "filtered": bool(q or active),
+        "query": f"{query}&" if query else "",
         "can_manage": can(request.user, "vendors.manage"),
         "can_edit_template": can(request.user, "vendors.edit_template")})
 
@@ -246,9 +265,9 @@ def account_list(request):
                 messages.success(request, _("事業者アカウントを設定しました。"))
                 return redirect("vendors:account-list")
         status = 400
+    accounts = selectors.accounts_of(request.user).order_by("contractor__name", "user__login_id", "pk")
     return render(request, "vendors/account_list.html", {
-        "accounts": selectors.accounts_of(request.user).order_by("contractor__name", "user__login_id"),
-        "form": form}, status=status)
+        "page_obj": _paged(request, accounts), "query": "", "form": form}, status=status)
 
 
 @login_required
