@@ -1,9 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tejun.lib.widgets import FastSelect
+
 
 class AuditFilterForm(forms.Form):
-    actor = forms.ModelChoiceField(label=_("実行者"), queryset=None, required=False, empty_label=_("すべて"))
+    actor = forms.ModelChoiceField(label=_("実行者"), queryset=None, required=False, empty_label=_("すべて"),
+                                   widget=FastSelect)  # every person of the body
     action = forms.CharField(label=_("操作"), required=False)
     object_type = forms.CharField(label=_("対象の種類"), required=False)
     object_id = forms.CharField(label=_("対象ID"), required=False)

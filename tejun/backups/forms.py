@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tejun.lib.widgets import RegisterChoiceField
 from tejun.orgs.models import Post, User
 from tejun.vendors.models import Contractor
 
@@ -15,10 +16,13 @@ class TargetForm(forms.Form):
     kind = forms.ChoiceField(label=_("種類"), choices=BackupTarget.Kind.choices)
     description = forms.CharField(label=_("内容・保存先"), required=False, max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    responsible_post = forms.ModelChoiceField(label=_("責任者（役職）"), queryset=Post.objects.none(), required=False)
-    responsible_person = forms.ModelChoiceField(label=_("責任者（職員）"), queryset=User.objects.none(), required=False)
-    responsible_contractor = forms.ModelChoiceField(label=_("責任者（委託事業者）"), queryset=Contractor.objects.none(),
-                                                    required=False)
+    # The body's posts, people and contractors (hundreds): options read as rows, written by FastSelect.
+    responsible_post = RegisterChoiceField(label=_("責任者（役職）"), queryset=Post.objects.none(), required=False,
+                                           label_columns=["name"])  # str(post)
+    responsible_person = RegisterChoiceField(label=_("責任者（職員）"), queryset=User.objects.none(), required=False,
+                                             label_columns=["full_name"])
+    responsible_contractor = RegisterChoiceField(label=_("責任者（委託事業者）"), queryset=Contractor.objects.none(),
+                                                 required=False, label_columns=["name"])  # str(contractor)
     schedule_kind = forms.ChoiceField(label=_("予定の指定方法"), choices=BackupTarget.ScheduleKind.choices,
                                       widget=forms.RadioSelect)
     cron = forms.CharField(label=_("cron 式（分 時 日 月 曜日・日本時間）"), required=False, max_length=100,

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tejun.lib.widgets import FastSelect
 from tejun.media.forms import DateInput
 
 from .models import InspectionAnswer, PolicyReview
@@ -33,7 +34,7 @@ class ReviewForm(forms.Form):
                               help_text=_("何を確認し、何を変えたか（変えなかった場合はその理由）"))
     version = forms.TypedChoiceField(label=_("改定後の版"), required=False, coerce=int, empty_value=None,
                                      help_text=_("改定ありの場合は、先に新しい版を登録して選んでください。"))
-    approved_by = forms.TypedChoiceField(label=_("承認者"), coerce=int)
+    approved_by = forms.TypedChoiceField(label=_("承認者"), coerce=int, widget=FastSelect)  # every member of staff
     approved_on = forms.DateField(label=_("承認日"), widget=DateInput())
     next_review_due = forms.DateField(label=_("次回見直し期限"), required=False, widget=DateInput(),
                                       help_text=_("空欄の場合は、見直し日から見直しの周期だけ後の日になります。"))
@@ -55,7 +56,7 @@ class CampaignForm(forms.Form):
 class ActionForm(forms.Form):
     item = forms.TypedChoiceField(label=_("点検項目"), coerce=int, required=False, empty_value=None)
     description = forms.CharField(label=_("改善措置"), widget=forms.Textarea(attrs={"rows": 2}))
-    assignee = forms.TypedChoiceField(label=_("担当者"), coerce=int)
+    assignee = forms.TypedChoiceField(label=_("担当者"), coerce=int, widget=FastSelect)  # every member of staff
     due_on = forms.DateField(label=_("期限"), widget=DateInput())
 
     def __init__(self, *args, items=(), people=(), **kwargs):

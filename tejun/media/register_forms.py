@@ -4,10 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tejun.lib.wareki import to_wareki
+from tejun.lib.widgets import RegisterChoiceField
 from tejun.orgs.models import User
 
 from .forms import DateInput
 from .models import Cabinet, Medium, MediumException, StocktakeItem
+
+# Lazy labels (translated when an option is written), as get_FOO_display() gives them.
+_EXCEPTION_KINDS = dict(MediumException.Kind.choices)
+_MEDIUM_KINDS = dict(Medium.Kind.choices)
+_OWNERS = dict(Medium.Owner.choices)
 
 
 class _ServiceValidates:
@@ -16,9 +22,17 @@ class _ServiceValidates:
         pass
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+# The choice lists of the register grow with the data (people, cabinets, exceptions, media): RegisterChoiceField
+# reads their options as rows (label_from_row says what label_from_instance says) and FastSelect writes them.
+
+class PersonChoiceField(RegisterChoiceField):
+    label_columns = ("full_name", "post__name")
+
     def label_from_instance(self, obj):
         return f"{obj.full_name}（{obj.post.name}）" if obj.post_id else obj.full_name
+
+    def label_from_row(self, full_name, post_name):
+        return f"{full_name}（{post_name}）" if post_name is not None else full_name
 
 
 def _people(body):
@@ -42,9 +56,14 @@ class CabinetForm(_ServiceValidates, forms.ModelForm):
         self.fields["key_custodian"].empty_label = _("（未定）")
 
 
-class CabinetChoiceField(forms.ModelChoiceField):
+class CabinetChoiceField(RegisterChoiceField):
+    label_columns = ("name", "lockable")
+
     def label_from_instance(self, obj):
-        return obj.name if obj.lockable else _("%(name)s（施錠不可：保管できません）") % {"name": obj.name}
+        return self.label_from_row(obj.name, obj.lockable)
+
+    def label_from_row(self, name, lockable):
+        return name if lockable else _("%(name)s（施錠不可：保管できません）") % {"name": name}
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -52,11 +71,16 @@ class LevelChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class ExceptionChoiceField(forms.ModelChoiceField):
+class ExceptionChoiceField(RegisterChoiceField):
+    label_columns = ("number", "kind", "valid_from", "valid_to", "medium_description")
+
     def label_from_instance(self, obj):
+        return self.label_from_row(obj.number, obj.kind, obj.valid_from, obj.valid_to, obj.medium_description)
+
+    def label_from_row(self, number, kind, valid_from, valid_to, description):
         return _("%(number)s %(kind)s（%(start)s〜%(end)s）%(description)s") % {
-            "number": obj.number, "kind": obj.get_kind_display(), "start": to_wareki(obj.valid_from),
-            "end": to_wareki(obj.valid_to), "description": obj.medium_description[:40]}
+            "number": number, "kind": _EXCEPTION_KINDS.get(kind, kind), "start": to_wareki(valid_from),
+            "end": to_wareki(valid_to), "description": description[:40]}
 
 
 class MediumForm(_ServiceValidates, forms.ModelForm):
@@ -118,9 +142,14 @@ class DataWrittenForm(forms.Form):
             scheme=scheme, axis=Axis.CONFIDENTIALITY).order_by("-rank")
 
 
-class MediumChoiceField(forms.ModelChoiceField):
+class MediumChoiceField(RegisterChoiceField):
+    label_columns = ("number", "kind", "owner", "product")
+
     def label_from_instance(self, obj):
-        return f"{obj.number} {obj.get_kind_display()}・{obj.get_owner_display()} {obj.product}".strip()
+        return self.label_from_row(obj.number, obj.kind, obj.owner, obj.product)
+
+    def label_from_row(self, number, kind, owner, product):
+        return f"{number} {_MEDIUM_KINDS.get(kind, kind)}・{_OWNERS.get(owner, owner)} {product}".strip()
 
 
 class ExceptionForm(_ServiceValidates, forms.ModelForm):
