@@ -15,6 +15,10 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class IdPaginator(Paginator):
+    def get_page(self, number):
+        """?page=last is the last page (Django's get_page gives the first for anything not a number)."""
+        return super().get_page(self.num_pages if number == "last" else number)
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

@@ -47,6 +47,7 @@ VARIANTS = {
     "incidents:list": ["?page=last", "?state=reported"],
     "audit:event-list": ["?page=last"],
     "vendors:provision-list": ["?q=a"],
+    "vendors:contractor-list": ["?q=事業者", "?page=last"],
 }
 
 

@@ -19,7 +19,7 @@ def test_the_same_pages_as_paginator(body, orphans):
     assert by_id.count == plain.count == 23 and by_id.num_pages == plain.num_pages
     for number in plain.page_range:
         assert [u.pk for u in by_id.page(number)] == [u.pk for u in plain.page(number)]
-    assert list(by_id.get_page("last")) == list(plain.get_page("last"))
+    assert list(by_id.get_page("last")) == list(plain.page(plain.num_pages))  # Django: "last" is page 1
     assert all("post" in u._state.fields_cache for u in by_id.page(1))  # the list's select_related is kept
     assert list(IdPaginator(qs.none(), 5).get_page(1)) == []
 
@@ -56,3 +56,11 @@ def test_the_last_page_is_read_from_the_end(body):
     ids_query = captured.captured_queries[0]["sql"]
     assert "DESC" in ids_query and "OFFSET" not in ids_query.upper()  # nothing skipped
     assert [u.login_id for u in last] == sorted(u.login_id for u in qs)[10:]
+
+
+def test_page_last_is_the_last_page(body):
+    for i in range(12):
+        UserFactory(body=body, login_id=f"s{i:02}")
+    paginator = IdPaginator(User.objects.filter(body=body).order_by("login_id", "id"), 5)
+    assert paginator.get_page("last").number == paginator.num_pages == 3
+    assert paginator.get_page("nonsense").number == 1 and paginator.get_page(99).number == 3
