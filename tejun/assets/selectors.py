@@ -12,6 +12,7 @@ from tejun.access.policy import can, visible
 from tejun.lib.errors import NotFound
 from tejun.lib.wareki import TOKYO
 
+from . import search
 from .models import Asset, RegisterSettings
 
 SORTS = {
@@ -122,12 +123,9 @@ def asset_list(user, flt: AssetFilter | None = None, *, cutoff: date | None = No
     flt = flt or AssetFilter()
     qs = visible(user, Asset).select_related("confidentiality", "integrity", "availability", "manager_post")
     if flt.q:
-        for word in flt.q.split()[:5]:  # every word must match somewhere (全角スペース splits too)
-            match = Q()
-            for w in _variants(word):
-                match |= (Q(name__icontains=w) | Q(department__icontains=w) | Q(business__icontains=w)
-                          | Q(location__icontains=w) | Q(number__icontains=w))
-            qs = qs.filter(match)
+        # Every word must match somewhere (全角スペース splits too): name, 所属, 業務, 保存場所 or 管理番号,
+        # through the search index (search.py).
+        qs = qs.filter(search.word_filter([_variants(word) for word in flt.q.split()[:5]], using=qs.db))
     if flt.department:
         qs = qs.filter(department=flt.department)
     for axis in ("confidentiality", "integrity", "availability"):
