@@ -1,5 +1,7 @@
 """Incident pages: the quick report, the list, the incident page with its checklists and timeline."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
@@ -76,10 +78,11 @@ def incident_list(request):
     open_only = request.GET.get("open") == "1"
     qs = selectors.incident_list(request.user, state=state, kind=kind, q=q, open_only=open_only)
     page = IdPaginator(qs, 50).get_page(request.GET.get("page"))
-    query = "".join(f"{k}={v}&" for k, v in (("state", state), ("kind", kind), ("q", q),
-                                              ("open", "1" if open_only else "")) if v)
+    query = urlencode([(k, v) for k, v in (("state", state), ("kind", kind), ("q", q),
+                                           ("open", "1" if open_only else "")) if v])
     return render(request, "incidents/list.html", {
-        "page_obj": page, "state": state, "kind": kind, "q": q, "open_only": open_only, "query": query,
+        "page_obj": page, "state": state, "kind": kind, "q": q, "open_only": open_only,
+        "query": f"{query}&" if query else "",
         "states": Incident.workflow.states.items(), "kinds": Incident.Kind.choices,
         "can_report": can(request.user, "incidents.report"),
         "can_view_all": can(request.user, "incidents.view_all"),

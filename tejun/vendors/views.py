@@ -83,8 +83,8 @@ def _list_page(request, template, qs, *, states=None, extra=None):
     state = request.GET.get("state", "").replace("\x00", "")
     q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     page = Paginator(qs(state=state, q=q), 50).get_page(request.GET.get("page"))
-    query = "".join(f"{k}={v}&" for k, v in (("state", state), ("q", q)) if v)
-    return render(request, template, {"page_obj": page, "state": state, "q": q, "query": query,
+    query = urlencode([(k, v) for k, v in (("state", state), ("q", q)) if v])
+    return render(request, template, {"page_obj": page, "state": state, "q": q, "query": f"{query}&" if query else "",
                                       "states": states.items() if states else (), **(extra or {})})
 
 

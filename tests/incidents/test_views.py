@@ -233,3 +233,15 @@ def test_an_unreadable_date_in_a_transition_changes_nothing(login, everyone, rep
     assert fresh(incident).state == "investigating" and any("連絡日時" in m for m in _messages(response))
     page = client.get(incident.get_absolute_url()).content.decode()
     assert "必須" in page
+
+
+def test_the_pager_keeps_a_search_with_url_characters(login, everyone, report):
+    """A search word with & # % must reach the next page whole: the pager's query is URL-encoded."""
+    for _i in range(51):
+        report(everyone["staff"], description="ログに A&B #1 100% の記録")
+    client = login(everyone["officer"])
+    response = client.get("/incidents/", {"q": "A&B #1 100%", "state": "reported"})
+    assert response.context["page_obj"].paginator.count == 51
+    assert 'href="?state=reported&amp;q=A%26B+%231+100%25&amp;page=2"' in response.content.decode()
+    second = client.get("/incidents/?state=reported&q=A%26B+%231+100%25&page=2")
+    assert len(second.context["page_obj"]) == 1

@@ -176,3 +176,9 @@ def test_contract_with_its_file_from_the_page(login, staff_in_charge, vendor, ve
                                     {"title": "条項番号なし", "starts_on": "2026-04-01",
                                      "has_confidentiality_clause": "on"})
     assert r.status_code == 400 and "守秘義務条項の条番号を入力してください" in r.content.decode()
+
+
+def test_the_list_pager_query_is_url_encoded(login, officer):
+    response = login(officer).get(reverse("vendors:provision-list"), {"q": "A&B #1 100%", "state": "approved"})
+    assert response.status_code == 200
+    assert response.context["query"] == "state=approved&q=A%26B+%231+100%25&"
