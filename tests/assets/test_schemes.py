@@ -229,3 +229,20 @@ def test_another_bodys_assets_are_untouched(register, manager, outsider):
     theirs.refresh_from_db()
     assert theirs.confidentiality.code == "3"
     assert schemes.active_scheme(outsider.body).preset == "mic_r4"
+
+
+def test_used_levels_counts_each_level_over_all_three_axes(manager, outsider):
+    from tejun.assets.models import Asset
+
+    combos = [("2", "2", "1"), ("2", "1", "1"), ("3", "2", "2"), ("2", "2", "1")]
+    for i, (c, i_, a) in enumerate(combos):
+        new_asset(manager, number=f"IA-{i + 1:05d}", confidentiality=c, integrity=i_, availability=a)
+    new_asset(outsider, number="IA-00001", confidentiality="1", integrity="1", availability="2")  # not ours
+    used = {(lv.axis, lv.code): n for lv, n in schemes.used_levels(manager.body)}
+    expected = {}
+    for asset in Asset.objects.filter(body=manager.body).select_related("confidentiality", "integrity",
+                                                                          "availability"):
+        for level in (asset.confidentiality, asset.integrity, asset.availability):
+            expected[(level.axis, level.code)] = expected.get((level.axis, level.code), 0) + 1
+    assert used == expected
+    assert used[("confidentiality", "2")] == 3 and used[("availability", "1")] == 3
