@@ -105,12 +105,18 @@ def confirmation_cutoff(body_id, today: date | None = None) -> date:
     return months_before(today or timezone.localdate(), months)
 
 
-def due_q(cutoff: date) -> Q:
+def due_parts(cutoff: date) -> tuple[Q, Q]:
+    """The two disjoint kinds of due asset in use: confirmed on or before the cutoff; never confirmed and
+    registered by then. Each is a range of asset_due_idx (the dashboard counts them apart)."""
     # "Registered on or before the cutoff" as a range on created_at (Tokyo days), not a date() of every row:
-    # an index (asset_due_idx) serves the range and the count reads the index alone.
+    # the index serves the range and the count reads the index alone.
     next_day = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min), TOKYO)
-    return Q(status=Asset.Status.IN_USE) & (
-        Q(confirmed_on__lte=cutoff) | Q(confirmed_on__isnull=True, created_at__lt=next_day))
+    return Q(confirmed_on__lte=cutoff), Q(confirmed_on__isnull=True, created_at__lt=next_day)
+
+
+def due_q(cutoff: date) -> Q:
+    confirmed, never = due_parts(cutoff)
+    return Q(status=Asset.Status.IN_USE) & (confirmed | never)
 
 
 def _variants(word: str) -> set[str]:

@@ -174,17 +174,16 @@ def _due_count(user, assets, cutoff) -> int:
     from django.db.models.functions import Coalesce
 
     from tejun.assets.models import Asset
-    from tejun.assets.selectors import due_q
+    from tejun.assets.selectors import due_parts
     from tejun.orgs.models import Body
 
-    either = due_q(cutoff).children[1]  # due_q = in use AND (confirmed long ago OR never confirmed)
     in_use = assets.filter(status=Asset.Status.IN_USE).order_by()
 
     def counted(condition):
         rows = in_use.filter(condition).values("body_id").annotate(n=Count("body_id")).values("n")[:1]
         return Coalesce(Subquery(rows), 0)
 
-    confirmed, never = either.children
+    confirmed, never = due_parts(cutoff)
     total = Body.objects.filter(pk=user.body_id).values_list(counted(confirmed) + counted(never), flat=True)
     return total.first() or 0
 
