@@ -57,6 +57,51 @@ class CarryOutFilter(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100, help_text=gettext_lazy("申請番号・データ・持出し先で検索"))
 
 
+# --- the media a request may name: the suggestions of the forms' 登録番号 input (media/medium_picker.js) -------
+
+SUGGESTIONS = 20
+
+
+class MediumSearchFilter(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text=gettext_lazy(
+        "登録番号・製品名の部分一致（全角英数字は半角として検索）。省略時は登録番号順の最初から"))
+
+
+class MediumChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True, help_text=gettext_lazy("登録番号"))
+    label = serializers.SerializerMethodField(help_text=gettext_lazy("画面の選択肢と同じ表示：登録番号・種類・製品名・最高機密性"))
+    kind = serializers.CharField(read_only=True)
+    product = serializers.CharField(read_only=True)
+
+    def get_label(self, obj) -> str:
+        from .forms import medium_label
+
+        return medium_label(obj)
+
+
+class MediumChoicesSerializer(serializers.Serializer):
+    results = MediumChoiceSerializer(many=True, read_only=True)
+    more = serializers.BooleanField(read_only=True, help_text=gettext_lazy(
+        "ほかにも該当する記録媒体がある（最初の20件だけ返します。絞り込んでください）"))
+
+
+def medium_choices(request, media) -> Response:
+    """The first SUGGESTIONS of `media` (a body-scoped queryset ordered by number) that match ?q=."""
+    from django.db.models import Q
+
+    from .forms import normalise_number
+
+    f = MediumSearchFilter(data={k: v for k, v in request.query_params.items() if k == "q"})
+    f.is_valid(raise_exception=True)
+    q = normalise_number(f.validated_data.get("q", ""))
+    if q:
+        media = media.filter(Q(number__icontains=q) | Q(product__icontains=q))
+    rows = list(media[:SUGGESTIONS + 1])
+    return Response({"results": MediumChoiceSerializer(rows[:SUGGESTIONS], many=True).data,
+                     "more": len(rows) > SUGGESTIONS})
+
+
 class TransitionInputSerializer(StrictFields, serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     deputy_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
@@ -104,6 +149,15 @@ class CarryOutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         s.is_valid(raise_exception=True)
         obj = services.update_carry_out(obj, actor=request.user, **s.validated_data)
         return Response(self.get_serializer(obj).data)
+
+    @extend_schema(parameters=[MediumSearchFilter], responses=MediumChoicesSerializer,
+                   summary=gettext_lazy("持出しに使える記録媒体を探す（保管中で、持出し申請が処理中でなく、"
+                                        "USBメモリ・私物は有効な例外措置のあるもの）"))
+    @action(detail=False, methods=["get"], url_path="media", url_name="media")
+    def usable_media(self, request, format=None):  # format: the router's .json twin
+        if not can(request.user, "media.create_carry_out"):
+            raise Forbidden(_("持出し申請を行う権限がありません。"))
+        return medium_choices(request, selectors.usable_media(request.user))
 
     @extend_schema(
         operation_id="carry_outs_transition",

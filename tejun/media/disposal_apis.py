@@ -20,7 +20,7 @@ from tejun.workflow.engine import perform
 
 from . import disposal_selectors as selectors
 from . import disposal_services as services
-from .apis import BodyMedium
+from .apis import BodyMedium, MediumChoicesSerializer, MediumSearchFilter, medium_choices
 from .models import DestructionRecord, DisposalRequest
 
 WORKFLOW = DisposalRequest.workflow
@@ -144,6 +144,15 @@ class DisposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         s.is_valid(raise_exception=True)
         obj = services.update_disposal(obj, actor=request.user, **s.validated_data)
         return Response(self.get_serializer(obj).data)
+
+    @extend_schema(parameters=[MediumSearchFilter], responses=MediumChoicesSerializer,
+                   summary=gettext_lazy("廃棄を申請できる記録媒体を探す（保管中で、持出し申請が処理中でないもの。"
+                                        "責任者・管理者・担当者以外は自分が管理者の媒体だけ）"))
+    @action(detail=False, methods=["get"], url_path="media", url_name="media")
+    def disposable_media(self, request, format=None):  # format: the router's .json twin
+        if not can(request.user, "media.request_disposal"):
+            raise Forbidden(_("廃棄申請を行う権限がありません。"))
+        return medium_choices(request, selectors.disposable_media(request.user))
 
     @extend_schema(
         operation_id="disposals_transition",

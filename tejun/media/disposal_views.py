@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tejun.access.policy import can, visible
+from tejun.access.policy import can
 from tejun.assets.schemes import active_scheme, levels_of
 from tejun.lib.errors import DomainError, Forbidden, InvalidInput, NotFound, WrongState
 from tejun.lib.pdf import pdf_response
@@ -21,8 +21,7 @@ from . import disposal_selectors as selectors
 from . import disposal_services as services
 from . import documents
 from .forms import DestructionForm, DisposalEditForm, DisposalForm, TransitionForm
-from .models import DisposalRequest, Medium
-from .services import OPEN_STATES
+from .models import DisposalRequest
 
 
 def _get(request, pk) -> DisposalRequest:
@@ -34,16 +33,6 @@ def _get(request, pk) -> DisposalRequest:
 
 def _forbidden(request, message):
     return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
-def _disposable_media(user):
-    """Stored media of the body the user may ask to dispose of, with no carry-out under way."""
-    from .models import CarryOutRequest
-
-    busy = CarryOutRequest.objects.filter(body_id=user.body_id, state__in=OPEN_STATES, medium__isnull=False)
-    qs = (visible(user, Medium).filter(status=Medium.Status.STORED).exclude(pk__in=busy.values("medium_id"))
-          .select_related("highest_level").order_by("number"))
-    return [m for m in qs if can(user, "media.request_disposal", m)]
 
 
 def _levels(user):
@@ -70,9 +59,8 @@ def disposal_list(request):
 def disposal_new(request):
     if not can(request.user, "media.request_disposal"):
         return _forbidden(request, _("廃棄申請を行う権限がありません。"))
-    media = _disposable_media(request.user)
     initial = {"medium": request.GET.get("medium")} if request.method == "GET" else None
-    form = DisposalForm(request.POST or None, initial=initial, media=media, levels=_levels(request.user))
+    form = DisposalForm(request.POST or None, initial=initial, user=request.user, levels=_levels(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             obj = services.create_disposal(actor=request.user, **form.cleaned_data)
@@ -83,7 +71,8 @@ def disposal_new(request):
         else:
             messages.success(request, _("廃棄申請 %(number)s を提出しました。") % {"number": obj.number})
             return redirect(obj)
-    return render(request, "media/disposal_form.html", {"form": form, "editing": None, "no_media": not media})
+    return render(request, "media/disposal_form.html", {"form": form, "editing": None,
+                                                       "no_media": not form.medium_count})
 
 
 @login_required

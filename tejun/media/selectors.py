@@ -18,34 +18,53 @@ def carry_out_get(user, pk) -> CarryOutRequest:
     return get_visible(user, CarryOutRequest, pk)
 
 
-def media_for_carry_out(user, day=None, *, include=None) -> list:
-    """The body's media that may be carried out now (the carry-out form offers these), plus `include`."""
+def usable_media(user, day=None, *, include=None) -> QuerySet:
+    """The body's media that may be carried out on `day` (today), plus `include`, as one query ordered by number.
+
+    register_services.medium_usable's answer for every medium at once: stored, no open carry-out request, and,
+    for a medium that needs an exception (required_exception_kind: a private medium, the body's USB memory),
+    an approved exception of that kind covering the day, linked to the medium or made for it. The covering
+    exceptions of a body are few: read once, they become two id lists in the query.
+    """
     from django.utils import timezone
 
     from .models import Medium, MediumException
-    from .register_services import required_exception_kind
     from .services import OPEN_STATES
 
     day = day or timezone.localdate()
     body_id = getattr(user, "body_id", None) or -1
-    busy = CarryOutRequest.objects.filter(body_id=user.body_id, state__in=OPEN_STATES, medium__isnull=False)
-    qs = (Medium.objects.filter(body_id=body_id, status=Medium.Status.STORED)
-          .exclude(pk__in=busy.values("medium_id")).select_related("exception", "highest_level")
-          .order_by("number"))
-    # register_services.medium_usable's answer for every medium at once (it asks twice per medium): a stored
-    # medium is usable unless it needs an exception (USB, private) and no approved one of that kind, linked to
-    # it or made for it, covers the day. The covering exceptions of the body are few: read them once.
+    busy = CarryOutRequest.objects.filter(body_id=body_id, state__in=OPEN_STATES, medium__isnull=False)
     covering = list(MediumException.objects.filter(
         body_id=body_id, state="approved", valid_from__lte=day, valid_to__gte=day,
-        kind__in=[MediumException.Kind.USB, MediumException.Kind.PRIVATE]).values_list("pk", "medium_id", "kind"))
-    by_pk = {pk: kind for pk, _medium, kind in covering}
-    by_medium = {(medium_id, kind) for _pk, medium_id, kind in covering if medium_id}
+        kind__in=[MediumException.Kind.USB, MediumException.Kind.PRIVATE]).order_by().values_list("pk", "medium_id", "kind"))
 
-    def usable(m) -> bool:
-        needed = required_exception_kind(m.kind, m.owner)
-        return needed is None or by_pk.get(m.exception_id) == needed or (m.pk, needed) in by_medium
+    def covered(kind) -> Q:
+        return (Q(exception_id__in=[pk for pk, _m, k in covering if k == kind])
+                | Q(pk__in=[m for _pk, m, k in covering if k == kind and m]))
 
-    media = [m for m in qs if usable(m)]
-    if include is not None and include not in media:
-        media.insert(0, include)
-    return media
+    private = Q(owner=Medium.Owner.PRIVATE)
+    usb = Q(kind=Medium.Kind.USB)
+    allowed = (~private & ~usb) | (private & covered(MediumException.Kind.PRIVATE)) | (
+        ~private & usb & covered(MediumException.Kind.USB))
+    usable = Q(status=Medium.Status.STORED) & ~Q(pk__in=busy.values("medium_id")) & allowed
+    if include is not None:
+        usable |= Q(pk=include.pk)
+    return Medium.objects.filter(usable, body_id=body_id).select_related("highest_level").order_by("number")
+
+
+def carry_out_refusal(user, medium, day=None) -> str:
+    """Why `medium` (of the user's body) is not offered for a carry-out now, in the words of the register."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .register_services import medium_usable
+    from .services import OPEN_STATES
+
+    usable, reason = medium_usable(medium, day or timezone.localdate())
+    if not usable:
+        return str(reason)
+    busy = (CarryOutRequest.objects.filter(medium=medium, state__in=OPEN_STATES)
+            .values_list("number", flat=True).first())
+    if busy:
+        return _("この記録媒体には処理中の持出し申請（%(number)s）があります。") % {"number": busy}
+    return _("選択できない記録媒体です。")

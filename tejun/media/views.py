@@ -48,7 +48,7 @@ def carry_out_new(request):
         return render(request, "web/forbidden.html", {"message": _("持出し申請を行う権限がありません。")}, status=403)
     form = CarryOutWithMediumForm(request.POST or None,
                                   initial={"medium": request.GET.get("medium")} if request.method == "GET" else None)
-    form.set_media(selectors.media_for_carry_out(request.user))
+    form.set_media(request.user)
     if request.method == "POST" and form.is_valid():
         try:
             obj = services.create_carry_out(actor=request.user, **form.cleaned_data)
@@ -71,7 +71,7 @@ def carry_out_edit(request, pk):
         return redirect(obj)
     form = CarryOutWithMediumForm(request.POST or None, instance=None if request.method == "POST" else obj,
                                   initial={"medium": obj.medium_id})
-    form.set_media(selectors.media_for_carry_out(request.user, include=obj.medium))
+    form.set_media(request.user, include=obj.medium)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_carry_out(obj, actor=request.user, **form.cleaned_data)
