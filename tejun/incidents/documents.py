@@ -2,12 +2,13 @@
 インシデント台帳 (.xlsx) and the 緊急連絡先一覧 (PDF). Views check who may print; these only read and render."""
 
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tejun.lib import xlsx
 from tejun.lib.errors import WrongState
-from tejun.lib.pdf import render_pdf
+from tejun.lib.pdf import GridColumn, TextGrid, render_pdf
 from tejun.lib.wareki import to_wareki, to_wareki_datetime
 from tejun.media.documents import Box, _box, _log_rows, period_text
 from tejun.orgs.roles import Role
@@ -106,6 +107,13 @@ def register_xlsx(user, qs, start, end):
 REGISTER_PDF_MAX_ROWS = 2000
 
 
+def register_pdf_columns() -> list[GridColumn]:
+    """インシデント台帳's columns: 7 pt monospaced type, half-width units summing to page_units(269, 7) = 217."""
+    return [GridColumn(_("事故番号"), 11), GridColumn(_("種類"), 19), GridColumn(_("状態"), 21),
+            GridColumn(_("件名"), 36), GridColumn(_("報告者"), 13), GridColumn(_("報告日時"), 16),
+            GridColumn(_("措置・対処"), 85), GridColumn(_("完了日時"), 16)]
+
+
 def register_pdf(user, qs, start, end) -> bytes:
     """インシデント台帳 on A4 landscape: one line per incident with what was done and by when."""
     rows = list(qs.filter(reported_at__date__gte=start, reported_at__date__lte=end)
@@ -115,12 +123,19 @@ def register_pdf(user, qs, start, end) -> bytes:
 
         raise InvalidInput(_("件数が多すぎます（%(n)d件まで）。期間を短くするか Excel で出力してください。")
                            % {"n": REGISTER_PDF_MAX_ROWS})
+    grid = TextGrid(register_pdf_columns(), font_size_pt=7.0, max_lines=20)
+
+    def two_lines(value) -> str:  # 和暦 date, then the time under it
+        return _w(value).replace(" ", "\n", 1)
+
     return render_pdf("incidents/pdf_register.html", {
         "body": user.body, "printed_on": to_wareki(timezone.localdate()), "user": user,
         "title": _("インシデント台帳"), "period": period_text(start, end), "count": len(rows),
-        "rows": [{"number": r.number, "kind": r.get_kind_display(), "state": r.state_label, "title": r.title,
-                  "reporter": r.requester.full_name, "reported": _w(r.reported_at), "closed": _w(r.closed_at),
-                  "action": r.action_taken or r.instruction or r.findings} for r in rows],
+        "rows": [{"text": grid.lines([r.number, r.get_kind_display(), str(r.state_label), r.title,
+                                      r.requester.full_name, two_lines(r.reported_at),
+                                      Truncator(r.action_taken or r.instruction or r.findings).chars(120),
+                                      two_lines(r.closed_at) or "—"])} for r in rows],
+        "empty": _("この期間の事故報告はありません。"), **grid.template_context(),
     })
 
 

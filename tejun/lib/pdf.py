@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -142,6 +144,27 @@ class GridColumn:
     align: str = "left"   # left, center, right
 
 
+@dataclass(frozen=True)
+class Marked:
+    """Text of a cell printed in a CSS class (e.g. a red 期限超過 under the state). Only its colour may
+    differ: the grid counts on every glyph keeping the monospaced advance."""
+    text: str
+    css_class: str
+
+
+def page_units(width_mm: float, font_size_pt: float) -> int:
+    """How many half-width units of font_size_pt type fit across width_mm (a grid's widths must sum to no more)."""
+    return int(width_mm * 72 / 25.4 / (font_size_pt / 2) + 1e-9)
+
+
+def _parts(value) -> list:
+    if value is None:
+        return [""]
+    if isinstance(value, (list, tuple)):
+        return list(value) or [""]
+    return [value]
+
+
 class TextGrid:
     """Rows of a register as ruled, aligned text lines (see above). Use with the grid_* CSS in a template."""
 
@@ -176,22 +199,69 @@ class TextGrid:
                 "table.grid th { font-weight: normal; border-top: .4pt solid #777; vertical-align: bottom; }\n"
                 "table.grid tr { break-inside: avoid; }\n")
 
-    def lines(self, values: list[str], *, center_all: bool = False, bottom: bool = False) -> str:
+    def template_context(self) -> dict:
+        """grid_css and grid_header (the column titles, centred, on the bottom lines) for a template."""
+        return {"grid_css": self.css(),
+                "grid_header": self.lines([c.header for c in self.columns], center_all=True, bottom=True)}
+
+    def _wrap(self, value, column: GridColumn) -> list[tuple[str, str]]:
+        """A cell's lines, each with its CSS class ("" for plain text); a cell may stack several parts."""
+        width = (column.width - 1) * HALF
+        if isinstance(value, str):  # the common case, as it always was
+            return [(t, "") for t in wrap_text(value, width, self.max_lines)]
+        out = []
+        for part in _parts(value):
+            cls = part.css_class if isinstance(part, Marked) else ""
+            text = part.text if isinstance(part, Marked) else str(part) if part is not None else ""
+            out += [(t, cls) for t in wrap_text(text, width, self.max_lines)]
+        if len(out) > self.max_lines:
+            last, cls = out[self.max_lines - 1]
+            while last and text_width(last) + char_width("…") > width:
+                last = last[:-1]
+            out = out[:self.max_lines - 1] + [(last + "…", cls)]
+        return out
+
+    def _aligned(self, values: list, indexes: tuple[int, ...]) -> dict[int, list[tuple[str, str]]]:
+        """Columns whose lines ("\n"-separated) are items of one list (a contract, its clause, ...): item k
+        starts on the same line in each of them, however many lines the item wraps to in any one."""
+        items = {i: str(values[i] or "").split("\n") if values[i] else [] for i in indexes}
+        count = max((len(v) for v in items.values()), default=0)
+        cells: dict[int, list[tuple[str, str]]] = {i: [] for i in indexes}
+        for k in range(count):
+            wrapped = {i: [(t, "") for t in wrap_text(items[i][k] if k < len(items[i]) else "",
+                                                      (self.columns[i].width - 1) * HALF, self.max_lines)]
+                       for i in indexes}
+            height = max(max(len(w) for w in wrapped.values()), 1)
+            for i in indexes:
+                cells[i] += wrapped[i] + [("", "")] * (height - len(wrapped[i]))
+        for i in indexes:
+            while cells[i] and not cells[i][-1][0]:
+                cells[i].pop()
+            cells[i] = cells[i][:self.max_lines * 4]  # a long list still fits on a page
+        return cells
+
+    def lines(self, values: list, *, center_all: bool = False, bottom: bool = False,
+              aligned: tuple[int, ...] = ()) -> str:
         """One row as text lines: each value wrapped in its column, columns joined on the half-width grid.
 
-        center_all centres every column (headers); bottom puts short cells on the last lines.
+        A value is a str, a Marked, or a list of them (stacked). center_all centres every column (headers);
+        bottom puts short cells on the last lines; aligned: see _aligned. With a Marked value the result is
+        HTML (escaped, SafeString) with a span per marked text; else plain text.
         """
-        cells = [wrap_text(str(v) if v is not None else "", (c.width - 1) * HALF, self.max_lines)
-                 for c, v in zip(self.columns, values, strict=True)]
+        values = list(values)
+        fixed = self._aligned(values, aligned) if aligned else {}
+        cells = [fixed[i] if i in fixed else self._wrap(v, c)
+                 for i, (c, v) in enumerate(zip(self.columns, values, strict=True))]
+        html = any(cls for cell in cells for _t, cls in cell)
         height = max((len(c) for c in cells), default=1) or 1
         if bottom:
-            cells = [[""] * (height - len(c)) + c for c in cells]
+            cells = [[("", "")] * (height - len(c)) + c for c in cells]
         out = []
         for k in range(height):
             line, pos = [], 0  # pos: where the text ends, in font units from the row's left edge
             for i, (column, cell) in enumerate(zip(self.columns, cells, strict=True)):
                 start = (self.bounds[i - 1] if i else 0) * HALF
-                text = cell[k] if k < len(cell) else ""
+                text, cls = cell[k] if k < len(cell) else ("", "")
                 if not text:
                     continue
                 width = text_width(text)
@@ -202,7 +272,11 @@ class TextGrid:
                     line.append("\t")
                     pos = (pos // HALF + 1) * HALF
                 line.append(" " * ((start - pos) // HALF + shift))
-                line.append(text)
+                if html:
+                    text = escape(text)
+                    line.append(f'<span class="{escape(cls)}">{text}</span>' if cls else text)
+                else:
+                    line.append(text)
                 pos = start + shift * HALF + width
             out.append("".join(line).rstrip())
-        return "\n".join(out)
+        return mark_safe("\n".join(out)) if html else "\n".join(out)  # noqa: S308 - every text escaped above

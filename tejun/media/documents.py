@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tejun.lib import xlsx
 from tejun.lib.errors import InvalidInput
-from tejun.lib.pdf import render_pdf
+from tejun.lib.pdf import GridColumn, Marked, TextGrid, render_pdf
 from tejun.lib.wareki import fiscal_year, fiscal_year_range, parse_wareki, to_wareki, to_wareki_datetime
 from tejun.orgs.roles import Role
 from tejun.workflow.engine import history
@@ -31,6 +32,10 @@ DECISIONS = ("approve", "send_back", "reject")
 LOG_STATES = ("approved", "taken_out", "returned", "closed", "lost")
 MAX_PERIOD_DAYS = 366 * 5
 PDF_MAX_ROWS = 3000
+# The long registers are TextGrids (tejun.lib.pdf): 6 pt monospaced type, widths in half-width units, which
+# sum to 265 = the 281 mm between the margins of A4 landscape (page_units(281, 6)). 1,000 rows in seconds.
+GRID_PT = 6.0
+GRID_MAX_LINES = 20
 
 
 # --- periods ------------------------------------------------------------------------------------------
@@ -197,14 +202,30 @@ def _w(value) -> str:
     return to_wareki(value)
 
 
+def log_pdf_columns() -> list[GridColumn]:
+    return [GridColumn(_("申請番号"), 13), GridColumn(_("状態"), 11), GridColumn(_("申請者"), 13),
+            GridColumn(_("記録媒体"), 10), GridColumn(_("持ち出すデータ"), 40), GridColumn(_("機密性"), 8),
+            GridColumn(_("目的・持出し先"), 40), GridColumn(_("保護措置"), 30), GridColumn(_("持出し日"), 16),
+            GridColumn(_("返却予定日"), 16), GridColumn(_("持出し日時"), 16), GridColumn(_("返却日時"), 16),
+            GridColumn(_("返却確認"), 16), GridColumn(_("承認者"), 20)]
+
+
+def _log_values(r: dict) -> list:
+    return [r["number"], [r["state"], Marked(_("期限超過"), "overdue")] if r["overdue"] else r["state"],
+            r["requester"], r["medium"], r["data"], r["level"],
+            [Truncator(r["purpose"]).chars(80), Marked(r["destination"], "muted")], r["protections"],
+            _w(r["out_date"]), _w(r["due_date"]), _w(r["taken_out_at"]), _w(r["returned_at"]),
+            [_w(r["confirmed_at"]), r["confirmed_by"]], r["approved_by"]]
+
+
 def carry_out_log_pdf(user, start: date, end: date) -> bytes:
     rows = carry_out_log_rows(user, start, end)
     _too_many(len(rows))
-    for r in rows:
-        for name in ("out_date", "due_date", "taken_out_at", "returned_at", "confirmed_at"):
-            r[name] = _w(r[name])
+    grid = TextGrid(log_pdf_columns(), font_size_pt=GRID_PT, max_lines=GRID_MAX_LINES)
     return render_pdf("media/pdf_carry_out_log.html", {
-        **_common(user), "title": _("持出簿"), "period": period_text(start, end), "rows": rows, "count": len(rows)})
+        **_common(user), "title": _("持出簿"), "period": period_text(start, end), "count": len(rows),
+        "rows": [{"text": grid.lines(_log_values(r))} for r in rows], **grid.template_context(),
+        "empty": _("この期間の持出しはありません。")})
 
 
 def _local(value):
@@ -303,14 +324,29 @@ def destruction_rows(user, start: date, end: date, *, limit: int | None = None) 
     return rows
 
 
+def destruction_pdf_columns() -> list[GridColumn]:
+    return [GridColumn(_("実施日時"), 16), GridColumn(_("廃棄申請番号"), 14), GridColumn(_("登録番号"), 10),
+            GridColumn(_("種類・製品名・製造番号"), 40), GridColumn(_("最高機密性"), 11), GridColumn(_("方法"), 12),
+            GridColumn(_("実施者"), 22), GridColumn(_("立会者"), 22), GridColumn(_("場所"), 31),
+            GridColumn(_("証明書番号・写真・証明書"), 47), GridColumn(_("承認者"), 20), GridColumn(_("記録者"), 20)]
+
+
+def _destruction_values(r: dict) -> list:
+    files = [r["certificate_number"]] if r["certificate_number"] else []
+    if r["file_name"]:
+        files += [r["file_name"], Marked(f"SHA-256 {Truncator(r['sha256']).chars(20)}", "muted")]
+    return [_w(r["performed_at"]), r["number"], r["medium"], [r["kind"], r["product"]], r["level"], r["method"],
+            r["performer"], r["witness"], r["place"], files, r["approved_by"], r["recorded_by"]]
+
+
 def destruction_log_pdf(user, start: date, end: date) -> bytes:
     rows = destruction_rows(user, start, end, limit=PDF_MAX_ROWS + 1)
     _too_many(len(rows))
-    for r in rows:
-        r["performed_at"] = to_wareki_datetime(r["performed_at"])
+    grid = TextGrid(destruction_pdf_columns(), font_size_pt=GRID_PT, max_lines=GRID_MAX_LINES)
     return render_pdf("media/pdf_destruction_log.html", {
-        **_common(user), "title": _("廃棄記録簿"), "period": period_text(start, end), "rows": rows,
-        "count": len(rows)})
+        **_common(user), "title": _("廃棄記録簿"), "period": period_text(start, end), "count": len(rows),
+        "rows": [{"text": grid.lines(_destruction_values(r))} for r in rows], **grid.template_context(),
+        "empty": _("この期間の破壊の記録はありません。")})
 
 
 def destruction_log_xlsx(user, start: date, end: date):
@@ -349,18 +385,24 @@ def _register_row(m) -> list:
             m.registered_on, m.last_stocktake_on, m.note]
 
 
+def register_pdf_columns() -> list[GridColumn]:
+    widths = (10, 11, 28, 16, 8, 7, 9, 13, 25, 11, 12, 34, 8, 16, 16, 41)
+    return [GridColumn(h, w) for h, w in zip(REGISTER_HEADERS, widths, strict=True)]
+
+
 def media_register_pdf(user, params) -> bytes:
     media = list(register_media(user, params)[:PDF_MAX_ROWS + 1])
     _too_many(len(media))
+    grid = TextGrid(register_pdf_columns(), font_size_pt=GRID_PT, max_lines=GRID_MAX_LINES)
     rows = []
     for m in media:
         row = _register_row(m)
         row[13] = to_wareki(row[13]) if row[13] else ""
         row[14] = to_wareki(row[14]) if row[14] else ""
-        rows.append({"cells": row, "disposed": m.status == "disposed"})
+        rows.append({"text": grid.lines(["" if c is None else str(c) for c in row]), "disposed": m.status == "disposed"})
     return render_pdf("media/pdf_media_register.html", {
-        **_common(user), "title": _("記録媒体管理台帳"), "headers": REGISTER_HEADERS, "rows": rows,
-        "count": len(rows)})
+        **_common(user), "title": _("記録媒体管理台帳"), "rows": rows, "count": len(rows), **grid.template_context(),
+        "empty": _("登録された記録媒体はありません。")})
 
 
 def media_register_xlsx(user, params):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tejun.lib import xlsx
 from tejun.lib.errors import InvalidInput
-from tejun.lib.pdf import render_pdf
+from tejun.lib.pdf import GridColumn, TextGrid, page_units, render_pdf
 from tejun.lib.wareki import to_wareki, to_wareki_datetime
 from tejun.media.documents import kessai_boxes
 from tejun.workflow.engine import history
@@ -26,6 +26,11 @@ from . import selectors
 from .memorandum import period_text, structure
 
 PDF_MAX_ROWS = 3000
+# The registers are TextGrids (tejun.lib.pdf): 6 pt monospaced type on A4 landscape between 10 mm margins,
+# widths in half-width units summing to GRID_UNITS. 1,000 rows print in seconds.
+GRID_PT = 6.0
+GRID_UNITS = page_units(277, GRID_PT)  # 261
+GRID_MAX_LINES = 20
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -141,11 +146,23 @@ def memorandum_docx(provision) -> bytes:
 
 # --- registers ----------------------------------------------------------------------------------------
 
-def _register_pdf(user, title: str, headers, rows, *, empty: str) -> bytes:
-    rows = list(rows)
-    _too_many(len(rows))
+def _register_pdf(user, title: str, headers, rows, *, empty: str, widths, aligned=(), split_times=()) -> bytes:
+    """A register as a TextGrid; aligned: columns listing one item per line (contracts and their clauses);
+    split_times: columns of 和暦 date and time, printed on two lines."""
+    grid = TextGrid([GridColumn(h, w) for h, w in zip(headers, widths, strict=True)], font_size_pt=GRID_PT,
+                    max_lines=GRID_MAX_LINES)
+    texts = []
+    for row in rows:
+        if len(texts) >= PDF_MAX_ROWS + 1:
+            break
+        values = ["" if v is None else str(v) for v in row]
+        for i in split_times:
+            values[i] = values[i].replace(" ", "\n", 1)
+        texts.append({"text": grid.lines(values, aligned=aligned)})
+    _too_many(len(texts))
     return render_pdf("vendors/pdf_register.html", {
-        **_common(user), "title": title, "headers": headers, "rows": rows, "count": len(rows), "empty": empty})
+        **_common(user), "title": title, "rows": texts, "count": len(texts), "empty": empty,
+        **grid.template_context()})
 
 
 def _register_xlsx(user, title: str, headers, rows, filename: str):
@@ -237,11 +254,20 @@ REGISTERS = {
     "disposals": (lambda: _("機器の廃棄・リース返却記録簿"), disposal_headers, disposal_rows,
                   lambda: _("記録はありません。")),
 }
+# key: (column widths in half-width units summing to GRID_UNITS, aligned columns, date-and-time columns)
+PDF_LAYOUT = {
+    "contractors": ((34, 36, 24, 10, 14, 26, 9, 77, 24, 7), (7, 8, 9), ()),
+    "onsite": ((13, 16, 30, 20, 20, 61, 38, 10, 24, 13, 16), (), (10,)),
+    "repairs": ((13, 34, 24, 30, 40, 20, 58, 10, 16, 16), (), ()),
+    "disposals": ((13, 10, 30, 24, 30, 46, 52, 30, 10, 16), (), ()),
+}
 
 
 def register_pdf(user, key: str) -> tuple[bytes, str]:
     title, headers, rows, empty = REGISTERS[key]
-    return _register_pdf(user, title(), headers(), rows(user), empty=empty()), f"{title()}.pdf"
+    widths, aligned, split_times = PDF_LAYOUT[key]
+    return _register_pdf(user, title(), headers(), rows(user), empty=empty(), widths=widths, aligned=aligned,
+                         split_times=split_times), f"{title()}.pdf"
 
 
 def register_xlsx(user, key: str):
