@@ -94,25 +94,28 @@ class MediumNumberField(forms.Field):
     def prepare_value(self, value):
         return value.number if isinstance(value, Medium) else value
 
-    @staticmethod
-    def _find(qs, typed: str, number: str):
-        """The medium numbered as typed, or as normalised, or (only one) the same but for letter case."""
-        found = list(qs.filter(number__in={typed, number})[:1]) or list(qs.filter(number__iexact=number)[:2])
-        return found[0] if len(found) == 1 else None
-
     def to_python(self, value):
         typed = str(value or "").strip()[:100]
         if not typed:
             return None
         number = normalise_number(typed)
-        medium = self._find(self.queryset, typed, number)
-        if medium is not None:
-            return medium
-        known = self._find(self.known, typed, number)
-        if known is None:  # another body's medium too: nothing says it exists
-            raise ValidationError(_("登録番号「%(number)s」の記録媒体は記録媒体管理台帳にありません。"),
-                                  code="unknown", params={"number": typed})
-        raise ValidationError(self.refusal(known), code="unusable")
+        exact = {typed, number, number.upper()}  # through the (body, number) index
+        for lookup in ({"number__in": exact}, {"number__iexact": number}):  # then any letter case (a scan)
+            found = {m.number: m for m in self.queryset.filter(**lookup)[:3]}
+            if len(found) == 1:
+                return next(iter(found.values()))
+            if found:  # numbers that differ only in letter case: the one typed, else ask for it
+                chosen = found.get(typed) or found.get(number)
+                if chosen is None:
+                    raise ValidationError(_("登録番号「%(number)s」に当たる記録媒体が複数あります。大文字・小文字も"
+                                            "台帳のとおりに入力してください。"), code="ambiguous", params={"number": typed})
+                return chosen
+            known = list(self.known.filter(**lookup)[:1])
+            if known:
+                raise ValidationError(self.refusal(known[0]), code="unusable")
+        # Another body's medium too: nothing says it exists.
+        raise ValidationError(_("登録番号「%(number)s」の記録媒体は記録媒体管理台帳にありません。"),
+                              code="unknown", params={"number": typed})
 
 
 class MediumPicker:

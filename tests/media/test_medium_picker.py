@@ -179,6 +179,22 @@ def test_a_number_files_the_request_with_that_medium(login, few, world, staff, t
                                        data_description="議事録の下書き").medium == world["ok"]
 
 
+def test_numbers_that_differ_only_in_letter_case(few, world, staff, body):
+    lower, upper = medium(body, staff, number="x-1"), medium(body, staff, number="X-1")
+    medium(body, staff, number="ab-2")
+    medium(body, staff, number="Ab-2")
+
+    def resolve(typed):
+        form = CarryOutWithMediumForm(carry_out_post(typed))
+        form.set_media(staff)
+        assert form.medium_by_number
+        return form.cleaned_data["medium"] if form.is_valid() else form.errors["medium"][0]
+
+    assert (resolve("x-1"), resolve("X-1"), resolve("ｘ－１"), resolve("Ｘ－１")) == (lower, upper, lower, upper)
+    assert resolve("aB-2") == "登録番号「aB-2」に当たる記録媒体が複数あります。大文字・小文字も台帳のとおりに入力してください。"
+    assert resolve("m-Ok2") == world["ok2"]  # one medium in any letter case
+
+
 def test_no_number_files_the_request_without_a_medium(login, few, world, staff):
     assert login(staff).post(CARRY_OUT, carry_out_post("")).status_code == 302
     assert CarryOutRequest.objects.filter(medium__isnull=True).count() == 1
