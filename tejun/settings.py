@@ -196,6 +196,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("TEJUN_SESSION_IDLE_MINUTES", "30")) * 60
+# Up to this many usable media the carry-out and disposal forms offer a list; above it, a 登録番号 field.
+TEJUN_MEDIUM_SELECT_MAX = int(os.environ.get("TEJUN_MEDIUM_SELECT_MAX", "300"))
 # Idle timeout: a request extends the session, written at most once a minute (IdleSessionMiddleware),
 # not on every request: a page costs no session write.
 SESSION_SAVE_EVERY_REQUEST = False
