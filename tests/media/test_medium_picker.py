@@ -326,3 +326,15 @@ def test_disposal_page_says_when_there_is_nothing_to_dispose_of(login, settings,
     medium(body, staff2, number="M-NOT-MINE")
     page = login(staff).get(DISPOSAL).content.decode()
     assert "廃棄を申請できる記録媒体がありません" in page
+
+
+def test_the_refusals_read_in_english_too(few, world, staff):
+    from django.utils import translation
+
+    with translation.override("en"):
+        for typed, expected in (("M-NONE", "There is no recording medium with the registration number “M-NONE”"),
+                                ("M-BUSY", "This recording medium has a carry-out request in progress")):
+            form = CarryOutWithMediumForm(carry_out_post(typed))
+            form.set_media(staff)
+            assert not form.is_valid() and form.errors["medium"][0].startswith(expected), form.errors["medium"]
+        assert "Enter the medium's registration number" in str(form["medium"].help_text)
