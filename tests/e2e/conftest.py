@@ -45,11 +45,12 @@ def _wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 30.0) -> N
     raise RuntimeError(f"the server did not answer at {url} within {timeout}s")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
+def demo_server(tmp_path_factory, **extra_env: str) -> Iterator[str]:
+    """A runserver on a fresh SQLite file with the demo body loaded; `extra_env` adds settings (e.g.
+    TEJUN_MEDIUM_SELECT_MAX). Yields its base URL and stops it afterwards."""
     var = tmp_path_factory.mktemp("e2e-var")
     env = {**os.environ, "TEJUN_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'e2e.sqlite3'}",
-           "TEJUN_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "tejun.settings", "PYTHONUNBUFFERED": "1"}
+           "TEJUN_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "tejun.settings", "PYTHONUNBUFFERED": "1", **extra_env}
     for key in ("TEJUN_SECRET_KEY", "TEJUN_ALLOWED_HOSTS"):
         env.pop(key, None)
     manage = [_python(), "manage.py"]
@@ -73,6 +74,11 @@ def server(tmp_path_factory) -> Iterator[str]:
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    yield from demo_server(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

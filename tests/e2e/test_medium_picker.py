@@ -1,50 +1,25 @@
 """The 登録番号 input with suggestions in a real browser (issue 8): a clerk types part of a number or a product
 name, picks a suggestion with the mouse or the keyboard, and files the request with that medium.
 
-Its own server (as tests/e2e/conftest.py starts one) with tests/e2e/settings_medium_picker.py: the demo body's
-seven media count as many. No `db` fixture: the server has its own database.
+Its own server (tests/e2e/conftest.py's demo_server) with TEJUN_MEDIUM_SELECT_MAX=2: the demo body's seven media
+count as many. No `db` fixture: the server has its own database.
 """
 
-import os
-import subprocess
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from .conftest import _free_port, _python, _wait_until_up
-from .support import ARTIFACTS, DEMO_PASSWORD, ROOT, login
+from .conftest import demo_server
+from .support import ARTIFACTS, login
 
 pytestmark = [pytest.mark.e2e]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    var = tmp_path_factory.mktemp("e2e-picker-var")
-    env = {**os.environ, "TEJUN_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'e2e.sqlite3'}",
-           "TEJUN_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "tests.e2e.settings_medium_picker", "PYTHONUNBUFFERED": "1"}
-    for key in ("TEJUN_SECRET_KEY", "TEJUN_ALLOWED_HOSTS"):
-        env.pop(key, None)
-    manage = [_python(), "manage.py"]
-    for command in (["migrate", "--no-input"], ["demo"]):
-        done = subprocess.run(manage + command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-        assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
-    assert DEMO_PASSWORD in done.stdout
-    port = _free_port()
-    proc = subprocess.Popen(manage + ["runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(proc, f"{base}/login/")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+    # The demo body's seven media count as many: the forms ask for the 登録番号 (with suggestions).
+    yield from demo_server(tmp_path_factory, TEJUN_MEDIUM_SELECT_MAX="2")
 
 
 def _shot(page, name: str) -> None:
