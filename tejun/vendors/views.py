@@ -119,9 +119,7 @@ ACTIVE_FILTER = {"1": True, "0": False}  # ?active=1 still dealt with, 0 no long
 
 def _paged(request, qs):
     """The page asked for (?page=N, or ?page=last), read by ids (tejun.lib.pagination)."""
-    paginator = IdPaginator(qs, PAGE_SIZE)
-    number = request.GET.get("page")
-    return paginator.get_page(paginator.num_pages if number == "last" else number)
+    return IdPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required

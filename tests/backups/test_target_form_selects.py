@@ -1,30 +1,12 @@
 """The backup target form's responsible post, person and contractor selects (issue 8): written by FastSelect from
 rows, byte for byte what Django's Select writes from instances, the saved choice selected on the edit page."""
 
-import re
-
-from django import forms as django_forms
-from django.forms.models import ModelChoiceIterator
-
 from tejun.backups.forms import TargetForm
 from tejun.orgs.models import Post
 from tejun.vendors.models import Contractor
 
 from ..factories import UserFactory
-
-
-def select_of(html: str, name: str) -> str:
-    found = re.search(rf'<select name="{name}".*?</select>', html, re.S)
-    assert found, f"no select {name}"
-    return found.group(0)
-
-
-def as_django(form, name) -> str:
-    field = form.fields[name]
-    field.widget = django_forms.Select(attrs=field.widget.attrs)
-    field.iterator = ModelChoiceIterator
-    field.widget.choices = field.choices
-    return str(form[name])
+from ..selects import as_django, select_of
 
 
 def test_the_selects_are_what_django_writes(login, staff_in_charge, body, other_body, nas):

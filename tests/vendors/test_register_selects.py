@@ -2,13 +2,10 @@
 they are byte for byte what Django's Select writes from model instances; labels and values unchanged; the page's
 queries do not grow with the register."""
 
-import re
 from datetime import timedelta
 
 import pytest
-from django import forms as django_forms
 from django.db import connection
-from django.forms.models import ModelChoiceIterator
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,25 +15,11 @@ from tejun.vendors.models import Contract, Contractor, OnsiteWork
 from tejun.vendors.views import _contract_choices, _contractor_choices, _linkable_users
 
 from ..factories import UserFactory, give_role
+from ..selects import as_django, select_of
 
 PAGES = [("/vendors/onsite/new/", forms.OnsiteWorkForm, True), ("/vendors/repairs/new/", forms.RepairForm, True),
          ("/vendors/provisions/new/", forms.ProvisionForm, True),
          ("/vendors/disposals/new/", forms.EquipmentDisposalForm, False)]
-
-
-def select_of(html: str, name: str) -> str:
-    found = re.search(rf'<select name="{name}".*?</select>', html, re.S)
-    assert found, f"no select {name}"
-    return found.group(0)
-
-
-def as_django(form, name) -> str:
-    """The bound field as Django's own Select over model instances writes it."""
-    field = form.fields[name]
-    field.widget = django_forms.Select(attrs=field.widget.attrs)
-    field.iterator = ModelChoiceIterator
-    field.widget.choices = field.choices
-    return str(form[name])
 
 
 @pytest.fixture
